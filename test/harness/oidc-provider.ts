@@ -7,9 +7,20 @@
  * consent pages are enabled and {@link completeLogin} drives them without a browser.
  */
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Provider from 'oidc-provider';
+
+/** The part of node-oidc-provider's API used here (the package ships no type declarations). */
+interface ProviderInstance {
+  use(middleware: unknown): void;
+  callback(): RequestListener;
+}
+type ProviderClass = new (issuer: string, configuration: object) => ProviderInstance;
+
+async function loadProvider(): Promise<ProviderClass> {
+  const module = (await import('oidc-provider' as string)) as { default: ProviderClass };
+  return module.default;
+}
 
 /** A client registered with the provider (its wire metadata, RFC 7591 names). */
 export interface HarnessClient {
@@ -172,10 +183,10 @@ export async function startOidcProvider(
   const server = createServer();
   const port = await listen(server);
   const issuer = `http://127.0.0.1:${port}`;
-  // The package's types are not installed; its configuration is checked at runtime.
-  const provider = new Provider(issuer, buildConfiguration(options) as never);
+  const Provider = await loadProvider();
+  const provider = new Provider(issuer, buildConfiguration(options));
   const counts: EndpointCounts = {};
-  provider.use(countRequests(counts) as never);
+  provider.use(countRequests(counts));
   server.on('request', provider.callback());
   return {
     issuer,
