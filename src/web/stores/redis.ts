@@ -1,0 +1,247 @@
+/**
+ * `oauth2-session/redis`: server-side sessions and a distributed refresh lock on Redis, so
+ * several app processes share sessions and only one of them refreshes a token at a time.
+ *
+ * @module
+ */
+
+import { Redis, type RedisOptions } from 'ioredis';
+import {
+  assertKey,
+  assertLockTtl,
+  assertTtl,
+  decodeSession,
+  encodeSession,
+  storeTypeError,
+  ttlToMs,
+} from './codec.js';
+import { randomBase64url } from './id.js';
+import {
+  type RefreshLock,
+  type SessionData,
+  type SessionStore,
+  SessionStoreUnavailableError,
+} from './store.js';
+
+export { newSessionId } from './id.js';
+export type { RefreshLock, SessionData, SessionStore } from './store.js';
+export { SessionStoreUnavailableError } from './store.js';
+
+/** Options of {@link RedisStore}. */
+export interface RedisStoreOptions {
+  /** Prefix of every key this store writes. Default `'oauth2-session:'`. */
+  prefix?: string;
+  /**
+   * Longest wait for one Redis reply, in milliseconds; past it the operation fails with
+   * {@link SessionStoreUnavailableError}. Default 1000 ms. Only applies to clients the store
+   * creates from a URL.
+   */
+  commandTimeoutMs?: number;
+  /** Longest pause between reconnection attempts, in milliseconds. Default 2000 ms. URL only. */
+  maxReconnectDelayMs?: number;
+  /**
+   * Called with each connection error (already stripped of anything but its reason), so the
+   * app can log why Redis is unreachable. Default: ignored, since every failed operation throws.
+   */
+  onError?: (error: SessionStoreUnavailableError) => void;
+}
+
+/** Defaults of {@link RedisStoreOptions}. */
+export const REDIS_STORE_DEFAULTS = Object.freeze({
+  prefix: 'oauth2-session:',
+  commandTimeoutMs: 1000,
+  maxReconnectDelayMs: 2000,
+});
+
+/** ioredis options that make a store fail fast while Redis is down and heal when it is back. */
+function clientOptions(options: RedisStoreOptions): RedisOptions {
+  const cap = options.maxReconnectDelayMs ?? REDIS_STORE_DEFAULTS.maxReconnectDelayMs;
+  const timeout = options.commandTimeoutMs ?? REDIS_STORE_DEFAULTS.commandTimeoutMs;
+  return {
+    enableOfflineQueue: false, // no queueing while disconnected: a request gets its 503 now
+    maxRetriesPerRequest: 1,
+    commandTimeout: timeout,
+    connectTimeout: Math.max(timeout, 1000),
+    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 10), cap), // never gives up
+  };
+}
+
+/**
+ * Compare-and-delete: removes the lock only while it still holds the caller's owner token, so
+ * a holder whose lock expired (and was taken by another) cannot release the new holder's lock.
+ */
+const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then
+  return redis.call('del', KEYS[1])
+end
+return 0`;
+
+/**
+ * Turns any client error into a {@link SessionStoreUnavailableError} whose message names only
+ * the reason. The original error is not kept as `cause`: ioredis attaches the command's
+ * arguments to some errors, and those arguments hold session data (tokens).
+ */
+export function toUnavailable(error: unknown): SessionStoreUnavailableError {
+  if (error instanceof SessionStoreUnavailableError) return error;
+  return new SessionStoreUnavailableError(`redis unavailable: ${reasonOf(error)}`);
+}
+
+/** A short reason without secrets: a system error code, or one of ioredis's fixed messages. */
+function reasonOf(error: unknown): string {
+  if (!(error instanceof Error)) return 'unknown error';
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string' && /^[A-Z0-9_]{2,32}$/.test(code)) return code.toLowerCase();
+  if (/timed out/i.test(error.message)) return 'command timed out';
+  if (/enableOfflineQueue|Connection is closed|connection close/i.test(error.message)) {
+    return 'not connected';
+  }
+  if (error.name === 'MaxRetriesPerRequestError') return 'not connected';
+  if (error.name === 'ReplyError') return `server error ${firstWord(error.message)}`;
+  return error.name || 'error';
+}
+
+/** The error code Redis puts first in a reply error (`WRONGTYPE`, `OOM`, `LOADING`, ...). */
+function firstWord(message: string): string {
+  const word = /^[A-Z]{2,20}\b/.exec(message);
+  return word ? word[0] : 'ERR';
+}
+
+/** Runs one Redis call and maps its failure to {@link SessionStoreUnavailableError}. */
+async function call<T>(op: () => Promise<T>): Promise<T> {
+  try {
+    return await op();
+  } catch (error) {
+    throw toUnavailable(error);
+  }
+}
+
+/**
+ * A {@link SessionStore} on Redis (ioredis): each session is one key `prefix + 'sess:' + id`
+ * holding JSON, written whole with one `SET ... PX` (atomic, with its TTL), read defensively
+ * (corrupt JSON reads as no session). Fails fast with {@link SessionStoreUnavailableError}
+ * while Redis is unreachable, and works again by itself when Redis is back.
+ *
+ * @example
+ * ```ts
+ * import { RedisStore } from 'oauth2-session/redis';
+ * const store = new RedisStore(process.env.SESSION_STORE ?? 'redis://127.0.0.1:6379');
+ * await store.set(newSessionId(), { token }, 3600);
+ * // on shutdown:
+ * await store.close();
+ * ```
+ */
+export class RedisStore implements SessionStore {
+  /** The ioredis client in use (the one passed in, or the one created from the URL). */
+  readonly client: Redis;
+  /** Prefix of every key this store writes. */
+  readonly prefix: string;
+  /** A lock shared by every process that uses the same Redis and prefix. */
+  readonly refreshLock: RedisRefreshLock;
+  readonly #ownsClient: boolean;
+
+  /**
+   * @param redis - a Redis URL (`redis://[:password@]host:port/db`, `rediss://` for TLS), or an
+   *   ioredis client you created (then configure it to fail fast yourself:
+   *   `enableOfflineQueue: false`, `maxRetriesPerRequest`, `commandTimeout`; and close it yourself).
+   */
+  constructor(redis: string | Redis, options: RedisStoreOptions = {}) {
+    this.prefix = options.prefix ?? REDIS_STORE_DEFAULTS.prefix;
+    if (typeof this.prefix !== 'string') throw storeTypeError('prefix must be a string');
+    this.#ownsClient = typeof redis === 'string';
+    this.client = typeof redis === 'string' ? createClient(redis, options) : redis;
+    if (this.#ownsClient) watchErrors(this.client, options.onError);
+    this.refreshLock = new RedisRefreshLock(this.client, `${this.prefix}lock:`);
+  }
+
+  /** Reads a session; `undefined` when absent, expired or not a JSON object. */
+  async get(id: string): Promise<SessionData | undefined> {
+    assertKey('id', id);
+    return decodeSession(await call(() => this.client.get(this.#key(id))));
+  }
+
+  /** Writes a whole session with one atomic `SET`, for `ttlSeconds`; zero or less deletes it. */
+  async set(id: string, data: SessionData, ttlSeconds: number): Promise<void> {
+    assertKey('id', id);
+    assertTtl('ttlSeconds', ttlSeconds);
+    const json = encodeSession(data);
+    if (ttlSeconds <= 0) return this.delete(id);
+    await call(() => this.client.set(this.#key(id), json, 'PX', ttlToMs(ttlSeconds)));
+  }
+
+  /** Deletes a session; a missing one is not an error. */
+  async delete(id: string): Promise<void> {
+    assertKey('id', id);
+    await call(() => this.client.del(this.#key(id)));
+  }
+
+  /** Closes the connection if this store opened it (from a URL); a passed-in client is left open. */
+  async close(): Promise<void> {
+    if (!this.#ownsClient || this.client.status === 'end') return;
+    try {
+      await this.client.quit();
+    } catch {
+      this.client.disconnect(); // Redis is down: QUIT cannot be sent, so just drop the socket
+    }
+  }
+
+  /** Same as {@link RedisStore.close}. */
+  quit(): Promise<void> {
+    return this.close();
+  }
+
+  #key(id: string): string {
+    return `${this.prefix}sess:${id}`;
+  }
+}
+
+/** Creates a fail-fast, self-healing client from a URL. */
+function createClient(url: string, options: RedisStoreOptions): Redis {
+  if (!/^rediss?:\/\//.test(url))
+    throw storeTypeError('redis url must start with redis:// or rediss://');
+  return new Redis(url, clientOptions(options));
+}
+
+/**
+ * Listens to the client's `error` events: without a listener ioredis prints every reconnection
+ * failure to the console; with one, the app decides (it gets the reason only, never a secret).
+ */
+function watchErrors(client: Redis, onError: RedisStoreOptions['onError']): void {
+  client.on('error', (error: unknown) => onError?.(toUnavailable(error)));
+}
+
+/**
+ * A {@link RefreshLock} on Redis (single-instance Redlock): `SET key owner NX PX ttl` takes it,
+ * a compare-and-delete script releases it, expiry frees it when a holder dies.
+ *
+ * @see https://redis.io/docs/latest/develop/use/patterns/distributed-locks/
+ */
+export class RedisRefreshLock implements RefreshLock {
+  readonly #client: Redis;
+  readonly #prefix: string;
+
+  /** @param client - the ioredis client; @param prefix - prepended to every lock key. */
+  constructor(client: Redis, prefix: string) {
+    this.#client = client;
+    this.#prefix = prefix;
+  }
+
+  /** Takes the lock for `ttlMs` milliseconds; answers the owner token, or `null` when held. */
+  async acquire(key: string, ttlMs: number): Promise<string | null> {
+    assertKey('key', key);
+    assertLockTtl(ttlMs);
+    const owner = randomBase64url(16);
+    const ok = await call(() =>
+      this.#client.set(this.#prefix + key, owner, 'PX', Math.ceil(ttlMs), 'NX'),
+    );
+    return ok === 'OK' ? owner : null;
+  }
+
+  /** Releases the lock if `owner` still holds it; answers whether it did. */
+  async release(key: string, owner: string): Promise<boolean> {
+    assertKey('key', key);
+    if (typeof owner !== 'string' || owner.length === 0) return false;
+    const deleted = await call(() =>
+      this.#client.eval(RELEASE_SCRIPT, 1, this.#prefix + key, owner),
+    );
+    return deleted === 1;
+  }
+}
