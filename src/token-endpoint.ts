@@ -1,0 +1,103 @@
+/**
+ * The token endpoint (RFC 6749 section 3.2), as two pure steps: make the request, read the
+ * response. Both are testable with canned values; `OAuth2Session` composes them.
+ *
+ * @module
+ */
+
+import { applyClientAuth, type ClientCredentials } from './client-auth.js';
+import { errorFromParams, OAuth2Error } from './errors.js';
+import type { TokenRequestParts } from './hooks.js';
+import { normalizeToken, parseBody, type Token } from './token.js';
+import { readBounded, redactedExcerpt } from './transport.js';
+
+/** Token request parameters; `undefined` values are left out. */
+export type TokenParams = Record<string, string | undefined>;
+
+/**
+ * Makes the parts of a token request: form body with the grant's parameters, client
+ * authentication, `Accept: application/json`.
+ *
+ * @example
+ * ```ts
+ * const parts = tokenRequest(new URL(tokenUrl), { grant_type: 'client_credentials' }, { clientId, clientSecret });
+ * const response = await fetch(...toFetchArgs(parts));
+ * ```
+ */
+export function tokenRequest(
+  url: URL,
+  params: TokenParams,
+  client: ClientCredentials,
+  headers?: HeadersInit,
+): TokenRequestParts {
+  const body = new URLSearchParams();
+  for (const [name, value] of Object.entries(params)) if (value !== undefined) body.set(name, value);
+  const h = new Headers(headers);
+  h.set('accept', 'application/json');
+  h.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8');
+  applyClientAuth(client, h, body);
+  return { url, headers: h, body };
+}
+
+/** The `fetch` arguments for token request parts: a POST that never follows redirects. */
+export function toFetchArgs(parts: TokenRequestParts): [string, RequestInit] {
+  return [
+    parts.url.href,
+    { method: 'POST', headers: parts.headers, body: parts.body.toString(), redirect: 'manual' },
+  ];
+}
+
+/** What {@link readTokenResponse} needs besides the Response. */
+export interface ReadTokenOptions {
+  /** The current time in epoch seconds (for `expires_at`). */
+  nowSeconds: number;
+  /** Assumed granted when the answer names no scope (RFC 6749 section 5.1). */
+  requestedScope?: readonly string[] | undefined;
+  /** Largest body read, in bytes. */
+  maxBytes: number;
+}
+
+function isRedirect(response: Response): boolean {
+  return response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400);
+}
+
+/**
+ * Reads a token response: JSON or form-encoded; an `error` field is an error whatever the
+ * status (GitHub answers errors with 200); a non-2xx answer without an OAuth body is an
+ * `OAUTH_HTTP_ERROR` with the status and a redacted excerpt; a redirect is refused.
+ *
+ * @see RFC 6749 sections 5.1 and 5.2
+ * @throws OAuth2Error (or its RFC subclass), MissingTokenError
+ */
+export async function readTokenResponse(response: Response, options: ReadTokenOptions): Promise<Token> {
+  const { status } = response;
+  if (isRedirect(response)) {
+    void response.body?.cancel().catch(() => {});
+    throw new OAuth2Error('token endpoint answered a redirect', {
+      code: 'OAUTH_UNEXPECTED_REDIRECT',
+      status,
+      response,
+    });
+  }
+  const text = await readBounded(response, options.maxBytes);
+  const fields = parseBody(text, response.headers.get('content-type'));
+  if (fields && typeof fields['error'] === 'string') {
+    throw errorFromParams('token request failed', fields, status, response);
+  }
+  if (!response.ok) {
+    throw new OAuth2Error(`token endpoint answered ${status}`, {
+      code: 'OAUTH_HTTP_ERROR',
+      status,
+      excerpt: redactedExcerpt(text),
+      response,
+    });
+  }
+  if (!fields) {
+    throw new OAuth2Error('token response is not json or form data', {
+      code: 'OAUTH_INVALID_RESPONSE',
+      status,
+      response,
+    });
+  }
+  return normalizeToken(fields, options.nowSeconds, options.requestedScope);
+}
