@@ -1,0 +1,129 @@
+/**
+ * The benchmark's floor: the seed's three routes on bare `node:http` with no library at all.
+ * Bench code only: sessions are a plain cookie -> in-memory map, nothing is sealed, errors are
+ * terse. It still does what the protocol needs (state check, S256 PKCE) so the provider does
+ * the same work per login for the floor as for the library's app.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** Where the floor finds the provider, and as whom it logs in. */
+export interface FloorOptions {
+  clientId: string;
+  clientSecret: string;
+  authorizeUrl: string;
+  tokenUrl: string;
+  userUrl: string;
+  /** Default 0 (a free port). */
+  port?: number;
+}
+
+interface FloorSession {
+  state?: string;
+  verifier?: string;
+  accessToken?: string;
+}
+
+const b64url = (bytes: Buffer) => bytes.toString('base64url');
+
+function sessionId(req: IncomingMessage): string | undefined {
+  return /(?:^|;\s*)sid=([\w-]+)/.exec(req.headers.cookie ?? '')?.[1];
+}
+
+function redirect(res: ServerResponse, location: string, cookie?: string): void {
+  const headers: Record<string, string> = { location, 'content-length': '0' };
+  if (cookie) headers['set-cookie'] = cookie;
+  res.writeHead(302, headers).end();
+}
+
+function fail(res: ServerResponse, status: number, message: string): void {
+  res.writeHead(status, { 'content-type': 'text/plain' }).end(message);
+}
+
+/** Builds the three route handlers over one session map. */
+function routes(options: FloorOptions) {
+  const sessions = new Map<string, FloorSession>();
+
+  const login = (req: IncomingMessage, res: ServerResponse) => {
+    const sid = sessionId(req) ?? b64url(randomBytes(16));
+    const state = b64url(randomBytes(16));
+    const verifier = b64url(randomBytes(32));
+    sessions.set(sid, { ...sessions.get(sid), state, verifier });
+    const url = new URL(options.authorizeUrl);
+    url.searchParams.set('response_type', 'code');
+    url.searchParams.set('client_id', options.clientId);
+    url.searchParams.set('state', state);
+    url.searchParams.set('code_challenge', b64url(createHash('sha256').update(verifier).digest()));
+    url.searchParams.set('code_challenge_method', 'S256');
+    redirect(res, url.href, `sid=${sid}; Path=/; HttpOnly; SameSite=Lax`);
+  };
+
+  const callback = async (req: IncomingMessage, res: ServerResponse) => {
+    const params = new URL(req.url ?? '/', 'http://floor').searchParams;
+    const session = sessions.get(sessionId(req) ?? '');
+    const code = params.get('code');
+    if (!session?.state || params.get('state') !== session.state || !code) {
+      return fail(res, 400, 'bad callback');
+    }
+    const body = new URLSearchParams({
+      client_id: options.clientId,
+      client_secret: options.clientSecret,
+      code,
+      code_verifier: session.verifier ?? '',
+    });
+    session.state = undefined;
+    const reply = await fetch(options.tokenUrl, {
+      method: 'POST',
+      headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+    });
+    const token = (await reply.json()) as { access_token?: string };
+    if (!token.access_token) return fail(res, 502, 'no token');
+    session.accessToken = token.access_token;
+    redirect(res, '/profile');
+  };
+
+  const profile = async (req: IncomingMessage, res: ServerResponse) => {
+    const token = sessions.get(sessionId(req) ?? '')?.accessToken;
+    if (!token) return redirect(res, '/');
+    const reply = await fetch(options.userUrl, {
+      headers: {
+        authorization: `Bearer ${token}`,
+        accept: 'application/json',
+        'user-agent': 'floor',
+      },
+    });
+    const json = await reply.text();
+    res.writeHead(reply.status, { 'content-type': 'application/json' }).end(json);
+  };
+
+  return { '/': login, '/callback': callback, '/profile': profile } as Record<
+    string,
+    (req: IncomingMessage, res: ServerResponse) => void | Promise<void>
+  >;
+}
+
+/** Starts the floor on loopback; answers its origin and a close function. */
+export async function startFloor(
+  options: FloorOptions,
+): Promise<{ url: string; close(): Promise<void> }> {
+  const table = routes(options);
+  const server = createServer((req, res) => {
+    const handler = table[new URL(req.url ?? '/', 'http://floor').pathname];
+    if (!handler) return fail(res, 404, 'not found');
+    Promise.resolve(handler(req, res)).catch(() => {
+      if (!res.headersSent) fail(res, 500, 'error');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
