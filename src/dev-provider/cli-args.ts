@@ -1,0 +1,69 @@
+import { parseArgs } from 'node:util';
+import { DEFAULT_CLIENT } from './defaults.js';
+import type { DevProviderOptions } from './types.js';
+
+/** What the command line asks for. */
+export interface CliConfig {
+  options: DevProviderOptions;
+  /** Whether the secret came from `--client-secret` (then it is never printed). */
+  secretFromFlag: boolean;
+  help: boolean;
+}
+
+/** Usage text of `oauth2-dev-provider`. */
+export const USAGE = `Usage: oauth2-dev-provider [options]
+  --port N             port to listen on (default 0: a free port)
+  --host H             interface (default 127.0.0.1)
+  --auto-approve       skip the consent page, approve as the first user
+  --expiring           GitHub App style expiring tokens with single-use refresh tokens
+  --client-id ID       client id (default ${DEFAULT_CLIENT.clientId})
+  --client-secret S    client secret (default ${DEFAULT_CLIENT.clientSecret})
+  --redirect-uri URI   registered callback, repeatable (default: any loopback URL)
+  --help               this text`;
+
+function cliError(message: string): TypeError {
+  return Object.assign(new TypeError(message), { code: 'ERR_INVALID_ARG_VALUE' });
+}
+
+function parsePort(raw: string | undefined): number {
+  if (raw === undefined) return 0;
+  const port = Number(raw);
+  if (!/^\d+$/.test(raw) || port > 65535)
+    throw cliError('--port must be an integer from 0 to 65535');
+  return port;
+}
+
+/** Reads the flags of `oauth2-dev-provider`; throws a TypeError on a bad one. */
+export function parseCliArgs(argv: readonly string[]): CliConfig {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'auto-approve': { type: 'boolean' },
+      expiring: { type: 'boolean' },
+      'client-id': { type: 'string' },
+      'client-secret': { type: 'string' },
+      'redirect-uri': { type: 'string', multiple: true },
+      help: { type: 'boolean' },
+    },
+    strict: true,
+  });
+  const client = {
+    clientId: values['client-id'] ?? DEFAULT_CLIENT.clientId,
+    clientSecret: values['client-secret'] ?? DEFAULT_CLIENT.clientSecret,
+    redirectUris: values['redirect-uri'] ?? [],
+  };
+  const options: DevProviderOptions = {
+    port: parsePort(values.port),
+    host: values.host ?? '127.0.0.1',
+    autoApprove: values['auto-approve'] ?? false,
+    expiringTokens: values.expiring ?? false,
+    clients: [client],
+  };
+  return {
+    options,
+    secretFromFlag: values['client-secret'] !== undefined,
+    help: values.help ?? false,
+  };
+}

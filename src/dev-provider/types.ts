@@ -1,0 +1,87 @@
+/**
+ * Public types of the GitHub-compatible development authorization server.
+ *
+ * @module
+ */
+
+/** A registered OAuth app (GitHub: Settings > Developer settings > OAuth Apps). */
+export interface DevClient {
+  /** The public client identifier. */
+  clientId: string;
+  /** The client secret; compared in constant time, never logged. */
+  clientSecret: string;
+  /**
+   * Registered callback URLs. The first is the app's "Authorization callback URL", used when an
+   * authorize request carries no `redirect_uri`. An empty list accepts any loopback `http` URL
+   * (RFC 8252 section 7.3), which keeps the default client usable by local apps.
+   */
+  redirectUris: string[];
+  /** The app name shown on the consent page (default: the client id). */
+  name?: string;
+}
+
+/** A user who can sign in at the consent page; the fields of GitHub's `GET /user`. */
+export interface DevUser {
+  login: string;
+  id: number;
+  name: string;
+  email?: string | null;
+  avatar_url?: string;
+  /** Any other `/user` field (`company`, `bio`, ...) is answered as given. */
+  [field: string]: unknown;
+}
+
+/** The endpoints whose requests {@link DevProvider.counts} counts. */
+export type DevEndpoint = 'authorize' | 'consent' | 'token' | 'refresh' | 'user' | 'revoke';
+
+/** Options of {@link startDevProvider}; every one is optional. */
+export interface DevProviderOptions {
+  /** TCP port; 0 picks a free one. Default 0. */
+  port?: number;
+  /** Interface to listen on. Default `'127.0.0.1'`. */
+  host?: string;
+  /** Skip the consent page: `GET /login/oauth/authorize` redirects at once with a code for the
+   * user named by the `login` parameter, or the first user. For benchmarks and tests. */
+  autoApprove?: boolean;
+  /** GitHub App style expiring user tokens: `ghu_` access tokens with `expires_in`, single-use
+   * `ghr_` refresh tokens with `refresh_token_expires_in`. Default false (`gho_`, no expiry). */
+  expiringTokens?: boolean;
+  /** Access token lifetime in seconds in expiring mode. Default 28800 (8 hours). */
+  accessTokenTtlSeconds?: number;
+  /** Refresh token lifetime in seconds in expiring mode. Default 15897600 (184 days). */
+  refreshTokenTtlSeconds?: number;
+  /** Registered apps. Default: `dev-client-id` / `dev-client-secret`, no callback registered. */
+  clients?: DevClient[];
+  /** Users offered on the consent page. Default: octocat, hubot, monalisa. */
+  users?: DevUser[];
+  /** Current time in milliseconds since the epoch. Default `Date.now`. */
+  clock?: () => number;
+  /** Scopes granted for the requested ones (normalized, deduplicated). Default: grant as asked.
+   * Lets a test make the granted set differ from the asked one, as GitHub may. */
+  grantScopes?: (requested: readonly string[], client: DevClient) => string[];
+}
+
+/** A running development provider. */
+export interface DevProvider {
+  /** `http://host:port` of the listening server. */
+  readonly origin: string;
+  /** `origin + /login/oauth/authorize`. */
+  readonly authorizeUrl: string;
+  /** `origin + /login/oauth/access_token`. */
+  readonly tokenUrl: string;
+  /** `origin + /user` (GitHub serves it from api.github.com; here the same origin). */
+  readonly userUrl: string;
+  /** `origin + /applications/{client_id}/token` for a client id. */
+  revokeUrl(clientId: string): string;
+  /**
+   * Requests per endpoint, live. `token` counts token endpoint requests other than refreshes,
+   * `refresh` those with `grant_type=refresh_token`, `consent` the consent form posts.
+   */
+  readonly counts: Record<DevEndpoint, number>;
+  /** Adds (or replaces, by client id) a registered app. */
+  registerClient(client: DevClient): void;
+  /** Revokes every code and token issued so far. */
+  revokeAll(): void;
+  /** Stops listening and drops open connections. */
+  close(): Promise<void>;
+}
