@@ -105,12 +105,64 @@ function firstWord(message: string): string {
   return word ? word[0] : 'ERR';
 }
 
-/** Runs one Redis call and maps its failure to {@link SessionStoreUnavailableError}. */
-async function call<T>(op: () => Promise<T>): Promise<T> {
-  try {
-    return await op();
-  } catch (error) {
-    throw toUnavailable(error);
+/** How long an operation waits for a connection under way: one command timeout. */
+function waitMs(options: RedisStoreOptions): number {
+  return options.commandTimeoutMs ?? REDIS_STORE_DEFAULTS.commandTimeoutMs;
+}
+
+/** Client states in which a connection attempt is under way and may succeed any moment. */
+const CONNECTING = new Set(['wait', 'connecting', 'connect']);
+
+/**
+ * Waits (at most `timeoutMs`) while the client is still connecting, so the first requests after
+ * start-up do not fail just because the socket is not open yet. With the offline queue off, a
+ * client that is down (`reconnecting`) is not waited for: its callers fail at once.
+ */
+function whenConnected(client: Redis, timeoutMs: number): Promise<void> {
+  if (!CONNECTING.has(client.status)) return Promise.resolve();
+  // one shared wait per client: a burst of requests at start-up adds one set of listeners
+  let wait = pendingWaits.get(client);
+  if (!wait) {
+    wait = waitForConnection(client, timeoutMs).finally(() => pendingWaits.delete(client));
+    pendingWaits.set(client, wait);
+  }
+  return wait;
+}
+
+const pendingWaits = new WeakMap<Redis, Promise<void>>();
+
+/** Resolves when the connection attempt ends either way, or after `timeoutMs`. */
+function waitForConnection(client: Redis, timeoutMs: number): Promise<void> {
+  if (client.status === 'wait') client.connect().catch(() => {}); // lazyConnect client
+  return new Promise((resolve) => {
+    const events = ['ready', 'close', 'end'];
+    const done = () => {
+      clearTimeout(timer);
+      for (const event of events) client.off(event, done);
+      resolve();
+    };
+    const timer = setTimeout(done, timeoutMs);
+    for (const event of events) client.once(event, done);
+  });
+}
+
+/**
+ * Runs Redis calls on one client: waits out a connection in progress, then maps any failure to
+ * {@link SessionStoreUnavailableError}.
+ */
+class Runner {
+  constructor(
+    readonly client: Redis,
+    private readonly connectWaitMs: number,
+  ) {}
+
+  async run<T>(op: (client: Redis) => Promise<T>): Promise<T> {
+    try {
+      await whenConnected(this.client, this.connectWaitMs);
+      return await op(this.client);
+    } catch (error) {
+      throw toUnavailable(error);
+    }
   }
 }
 
@@ -137,6 +189,7 @@ export class RedisStore implements SessionStore {
   /** A lock shared by every process that uses the same Redis and prefix. */
   readonly refreshLock: RedisRefreshLock;
   readonly #ownsClient: boolean;
+  readonly #redis: Runner;
 
   /**
    * @param redis - a Redis URL (`redis://[:password@]host:port/db`, `rediss://` for TLS), or an
@@ -149,13 +202,14 @@ export class RedisStore implements SessionStore {
     this.#ownsClient = typeof redis === 'string';
     this.client = typeof redis === 'string' ? createClient(redis, options) : redis;
     if (this.#ownsClient) watchErrors(this.client, options.onError);
-    this.refreshLock = new RedisRefreshLock(this.client, `${this.prefix}lock:`);
+    this.#redis = new Runner(this.client, waitMs(options));
+    this.refreshLock = new RedisRefreshLock(this.client, `${this.prefix}lock:`, options);
   }
 
   /** Reads a session; `undefined` when absent, expired or not a JSON object. */
   async get(id: string): Promise<SessionData | undefined> {
     assertKey('id', id);
-    return decodeSession(await call(() => this.client.get(this.#key(id))));
+    return decodeSession(await this.#redis.run((c) => c.get(this.#key(id))));
   }
 
   /** Writes a whole session with one atomic `SET`, for `ttlSeconds`; zero or less deletes it. */
@@ -164,13 +218,13 @@ export class RedisStore implements SessionStore {
     assertTtl('ttlSeconds', ttlSeconds);
     const json = encodeSession(data);
     if (ttlSeconds <= 0) return this.delete(id);
-    await call(() => this.client.set(this.#key(id), json, 'PX', ttlToMs(ttlSeconds)));
+    await this.#redis.run((c) => c.set(this.#key(id), json, 'PX', ttlToMs(ttlSeconds)));
   }
 
   /** Deletes a session; a missing one is not an error. */
   async delete(id: string): Promise<void> {
     assertKey('id', id);
-    await call(() => this.client.del(this.#key(id)));
+    await this.#redis.run((c) => c.del(this.#key(id)));
   }
 
   /** Closes the connection if this store opened it (from a URL); a passed-in client is left open. */
@@ -215,12 +269,16 @@ function watchErrors(client: Redis, onError: RedisStoreOptions['onError']): void
  * @see https://redis.io/docs/latest/develop/use/patterns/distributed-locks/
  */
 export class RedisRefreshLock implements RefreshLock {
-  readonly #client: Redis;
+  readonly #redis: Runner;
   readonly #prefix: string;
 
-  /** @param client - the ioredis client; @param prefix - prepended to every lock key. */
-  constructor(client: Redis, prefix: string) {
-    this.#client = client;
+  /**
+   * @param client - the ioredis client
+   * @param prefix - prepended to every lock key
+   * @param options - `commandTimeoutMs` bounds the wait for a connection under way
+   */
+  constructor(client: Redis, prefix: string, options: RedisStoreOptions = {}) {
+    this.#redis = new Runner(client, waitMs(options));
     this.#prefix = prefix;
   }
 
@@ -229,8 +287,8 @@ export class RedisRefreshLock implements RefreshLock {
     assertKey('key', key);
     assertLockTtl(ttlMs);
     const owner = randomBase64url(16);
-    const ok = await call(() =>
-      this.#client.set(this.#prefix + key, owner, 'PX', Math.ceil(ttlMs), 'NX'),
+    const ok = await this.#redis.run((c) =>
+      c.set(this.#prefix + key, owner, 'PX', Math.ceil(ttlMs), 'NX'),
     );
     return ok === 'OK' ? owner : null;
   }
@@ -239,8 +297,8 @@ export class RedisRefreshLock implements RefreshLock {
   async release(key: string, owner: string): Promise<boolean> {
     assertKey('key', key);
     if (typeof owner !== 'string' || owner.length === 0) return false;
-    const deleted = await call(() =>
-      this.#client.eval(RELEASE_SCRIPT, 1, this.#prefix + key, owner),
+    const deleted = await this.#redis.run((c) =>
+      c.eval(RELEASE_SCRIPT, 1, this.#prefix + key, owner),
     );
     return deleted === 1;
   }
