@@ -30,7 +30,8 @@ export function clientAuthMethod(client: ClientCredentials): ClientAuthMethod {
   if (method !== 'client_secret_basic' && method !== 'client_secret_post' && method !== 'none') {
     throw misuse('clientAuth must be client_secret_basic, client_secret_post or none');
   }
-  if (method !== 'none' && !client.clientSecret) throw misuse(`clientAuth ${method} needs clientSecret`, 'ERR_MISSING_OPTION');
+  if (method !== 'none' && !client.clientSecret)
+    throw misuse(`clientAuth ${method} needs clientSecret`, 'ERR_MISSING_OPTION');
   return method;
 }
 
@@ -40,7 +41,11 @@ export function clientAuthMethod(client: ClientCredentials): ClientAuthMethod {
  *
  * @see RFC 6749 section 2.3.1
  */
-export function applyClientAuth(client: ClientCredentials, headers: Headers, body: URLSearchParams): void {
+export function applyClientAuth(
+  client: ClientCredentials,
+  headers: Headers,
+  body: URLSearchParams,
+): void {
   const method = clientAuthMethod(client);
   if (method === 'client_secret_basic') {
     const pair = `${formEncode(client.clientId)}:${formEncode(client.clientSecret!)}`;

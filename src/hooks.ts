@@ -22,15 +22,18 @@ export interface ProtectedRequestParts {
 }
 
 type Awaitable<T> = T | Promise<T>;
+/** What a request hook answers: replacement parts, or nothing after mutating in place. */
+// biome-ignore lint/suspicious/noConfusingVoidType: a hook that mutates in place returns nothing
+type MaybeParts<P> = Awaitable<P | void>;
 
 /** Hook that adjusts a token request. */
-export type TokenRequestHook = (request: TokenRequestParts) => Awaitable<TokenRequestParts | void>;
+export type TokenRequestHook = (request: TokenRequestParts) => MaybeParts<TokenRequestParts>;
 /** Hook that adjusts a token response before it is read. */
 export type TokenResponseHook = (response: Response) => Awaitable<Response>;
 /** Hook that adjusts an authenticated request (headers, url) before it is sent. */
 export type ProtectedRequestHook = (
   request: ProtectedRequestParts,
-) => Awaitable<ProtectedRequestParts | void>;
+) => MaybeParts<ProtectedRequestParts>;
 
 /** Every hook point and its function type. */
 export interface ComplianceHookMap {
@@ -72,7 +75,8 @@ export class HookRegistry {
 
   register<K extends ComplianceHookName>(name: K, fn: ComplianceHookMap[K]): void {
     if (!NAMES.includes(name)) throw misuse('unknown compliance hook name');
-    if (typeof fn !== 'function') throw misuse('compliance hook must be a function', 'ERR_INVALID_ARG_TYPE');
+    if (typeof fn !== 'function')
+      throw misuse('compliance hook must be a function', 'ERR_INVALID_ARG_TYPE');
     this.#hooks.set(name, [...(this.#hooks.get(name) ?? []), fn]);
   }
 
@@ -82,7 +86,7 @@ export class HookRegistry {
 
   /** Runs request hooks in order; each may mutate the parts or answer new ones. */
   async request<P>(name: ComplianceHookName, parts: P): Promise<P> {
-    for (const fn of (this.#hooks.get(name) ?? []) as ((p: P) => Awaitable<P | void>)[]) {
+    for (const fn of (this.#hooks.get(name) ?? []) as ((p: P) => MaybeParts<P>)[]) {
       parts = (await fn(parts)) ?? parts;
     }
     return parts;

@@ -31,7 +31,8 @@ export function tokenRequest(
   headers?: HeadersInit,
 ): TokenRequestParts {
   const body = new URLSearchParams();
-  for (const [name, value] of Object.entries(params)) if (value !== undefined) body.set(name, value);
+  for (const [name, value] of Object.entries(params))
+    if (value !== undefined) body.set(name, value);
   const h = new Headers(headers);
   h.set('accept', 'application/json');
   h.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8');
@@ -69,7 +70,10 @@ function isRedirect(response: Response): boolean {
  * @see RFC 6749 sections 5.1 and 5.2
  * @throws OAuth2Error (or its RFC subclass), MissingTokenError
  */
-export async function readTokenResponse(response: Response, options: ReadTokenOptions): Promise<Token> {
+export async function readTokenResponse(
+  response: Response,
+  options: ReadTokenOptions,
+): Promise<Token> {
   const { status } = response;
   if (isRedirect(response)) {
     void response.body?.cancel().catch(() => {});

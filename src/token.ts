@@ -29,16 +29,21 @@ export interface Token {
 }
 
 /**
- * Parses scopes written as a list, or as space- or comma-separated text (GitHub uses commas).
+ * Parses scopes written as a list, or as separated text: by default space- or comma-separated,
+ * as token responses write them (GitHub uses commas).
  *
+ * @param separator what separates scopes in text; options pass `/\s+/` (RFC 6749 section 3.3)
  * @example
  * ```ts
  * parseScope('repo,gist'); // ['repo', 'gist']
  * ```
  */
-export function parseScope(scope: string | readonly string[] | undefined): string[] {
+export function parseScope(
+  scope: string | readonly string[] | undefined,
+  separator: RegExp = /[\s,]+/,
+): string[] {
   if (scope === undefined) return [];
-  const list = typeof scope === 'string' ? scope.split(/[\s,]+/) : scope;
+  const list = typeof scope === 'string' ? scope.split(separator) : scope;
   return list.filter((s) => s.length > 0);
 }
 
@@ -54,7 +59,10 @@ export function sameScope(a: readonly string[], b: readonly string[]): boolean {
  *
  * @returns the fields, or `undefined` when the body is neither.
  */
-export function parseBody(text: string, contentType: string | null): Record<string, unknown> | undefined {
+export function parseBody(
+  text: string,
+  contentType: string | null,
+): Record<string, unknown> | undefined {
   const type = (contentType ?? '').toLowerCase();
   if (type.includes('application/x-www-form-urlencoded')) {
     return Object.fromEntries(new URLSearchParams(text));
@@ -112,7 +120,8 @@ export function normalizeToken(
   if (typeof access_token !== 'string' || !VSCHAR.test(access_token)) {
     throw invalid('invalid access_token');
   }
-  if (token_type !== undefined && typeof token_type !== 'string') throw invalid('invalid token_type');
+  if (token_type !== undefined && typeof token_type !== 'string')
+    throw invalid('invalid token_type');
   if (scope !== undefined && typeof scope !== 'string' && !Array.isArray(scope)) {
     throw invalid('invalid scope');
   }
@@ -121,7 +130,8 @@ export function normalizeToken(
   const token: Token = { ...fields, access_token, token_type: token_type || 'Bearer' };
   const lifetime = expiresIn(fields['expires_in']);
   if (lifetime === undefined) delete token.expires_in;
-  else Object.assign(token, { expires_in: lifetime, expires_at: Math.floor(nowSeconds) + lifetime });
+  else
+    Object.assign(token, { expires_in: lifetime, expires_at: Math.floor(nowSeconds) + lifetime });
   if (scope !== undefined) token.scope = parseScope(scope as string | string[]);
   else if (defaultScope?.length) token.scope = [...defaultScope];
   return token;

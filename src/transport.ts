@@ -5,12 +5,7 @@
  * @module
  */
 
-import {
-  InsecureTransportError,
-  misuse,
-  OAuth2Error,
-  TimeoutError,
-} from './errors.js';
+import { InsecureTransportError, misuse, OAuth2Error, TimeoutError } from './errors.js';
 
 /** A `fetch`-compatible function (the global one by default). */
 export type FetchLike = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
@@ -65,7 +60,10 @@ export function secureUrl(url: string | URL, what: string, allowInsecure: boolea
 }
 
 /** A signal that aborts after `timeoutMs` (0 = never) or when `signal` aborts. */
-export function requestSignal(timeoutMs: number, signal?: AbortSignal | null): AbortSignal | undefined {
+export function requestSignal(
+  timeoutMs: number,
+  signal?: AbortSignal | null,
+): AbortSignal | undefined {
   const timeout = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
   if (!timeout) return signal ?? undefined;
   return signal ? AbortSignal.any([signal, timeout]) : timeout;
@@ -133,8 +131,7 @@ function decode(chunks: Uint8Array[], size: number): string {
 /** Anything that looks like a credential: 16+ characters from the token alphabets. */
 const TOKEN_LIKE = /[A-Za-z0-9\-._~+/=]{16,}/g;
 /** The value after a sensitive name, in JSON or form syntax, whatever its length. */
-const SENSITIVE =
-  /(token|secret|code|password|assertion)(["']?\s*[:=]\s*["']?)[^"'&,;\s}]+/gi;
+const SENSITIVE = /(token|secret|code|password|assertion)(["']?\s*[:=]\s*["']?)[^"'&,;\s}]+/gi;
 
 /**
  * A short excerpt of an error body, safe to show: at most 200 characters, whitespace
@@ -143,5 +140,8 @@ const SENSITIVE =
 export function redactedExcerpt(text: string): string {
   return text
     .replace(SENSITIVE, '$1$2[redacted]')
-    .replace(TOKEN_LIKE, '[redacted]').replace(/\s+/g, ' ').trim().slice(0, 200);
+    .replace(TOKEN_LIKE, '[redacted]')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 200);
 }

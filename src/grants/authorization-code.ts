@@ -14,7 +14,9 @@ export interface AuthorizationCodeGrant {
 }
 
 /** The body parameters of an authorization code token request. */
-export function authorizationCodeParams(grant: AuthorizationCodeGrant): Record<string, string | undefined> {
+export function authorizationCodeParams(
+  grant: AuthorizationCodeGrant,
+): Record<string, string | undefined> {
   return {
     grant_type: 'authorization_code',
     code: grant.code,

@@ -6,6 +6,8 @@
  */
 
 /** The body parameters of a client credentials token request. */
-export function clientCredentialsParams(scope?: readonly string[]): Record<string, string | undefined> {
+export function clientCredentialsParams(
+  scope?: readonly string[],
+): Record<string, string | undefined> {
   return { grant_type: 'client_credentials', scope: scope?.length ? scope.join(' ') : undefined };
 }

@@ -16,5 +16,10 @@ export function passwordParams(
   password: string,
   scope?: readonly string[],
 ): Record<string, string | undefined> {
-  return { grant_type: 'password', username, password, scope: scope?.length ? scope.join(' ') : undefined };
+  return {
+    grant_type: 'password',
+    username,
+    password,
+    scope: scope?.length ? scope.join(' ') : undefined,
+  };
 }
