@@ -134,8 +134,12 @@ const pendingWaits = new WeakMap<Redis, Promise<void>>();
 /** Resolves when the connection attempt ends either way, or after `timeoutMs`. */
 function waitForConnection(client: Redis, timeoutMs: number): Promise<void> {
   if (client.status === 'wait') client.connect().catch(() => {}); // lazyConnect client
+  return waitForEvent(client, ['ready', 'close', 'end'], timeoutMs);
+}
+
+/** Resolves on the first of `events`, or after `timeoutMs`, whichever comes first. */
+function waitForEvent(client: Redis, events: string[], timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
-    const events = ['ready', 'close', 'end'];
     const done = () => {
       clearTimeout(timer);
       for (const event of events) client.off(event, done);
@@ -190,6 +194,7 @@ export class RedisStore implements SessionStore {
   readonly refreshLock: RedisRefreshLock;
   readonly #ownsClient: boolean;
   readonly #redis: Runner;
+  readonly #closeWaitMs: number;
 
   /**
    * @param redis - a Redis URL (`redis://[:password@]host:port/db`, `rediss://` for TLS), or an
@@ -203,6 +208,7 @@ export class RedisStore implements SessionStore {
     this.client = typeof redis === 'string' ? createClient(redis, options) : redis;
     if (this.#ownsClient) watchErrors(this.client, options.onError);
     this.#redis = new Runner(this.client, waitMs(options));
+    this.#closeWaitMs = waitMs(options);
     this.refreshLock = new RedisRefreshLock(this.client, `${this.prefix}lock:`, options);
   }
 
@@ -227,14 +233,20 @@ export class RedisStore implements SessionStore {
     await this.#redis.run((c) => c.del(this.#key(id)));
   }
 
-  /** Closes the connection if this store opened it (from a URL); a passed-in client is left open. */
+  /**
+   * Closes the connection if this store opened it (from a URL), and stops reconnecting; a
+   * passed-in client is left open. Resolves once the connection has ended (bounded).
+   */
   async close(): Promise<void> {
     if (!this.#ownsClient || this.client.status === 'end') return;
+    const ended = waitForEvent(this.client, ['end'], this.#closeWaitMs);
     try {
       await this.client.quit();
     } catch {
       this.client.disconnect(); // Redis is down: QUIT cannot be sent, so just drop the socket
     }
+    // while reconnecting there is no socket to close and no 'end' to wait for
+    if (this.client.status !== 'reconnecting') await ended;
   }
 
   /** Same as {@link RedisStore.close}. */
