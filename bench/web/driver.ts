@@ -103,6 +103,8 @@ export interface Measurement {
   perSecond: number;
   p50: number;
   p99: number;
+  /** Every latency in ms, sorted (for combining rounds). */
+  latencies: number[];
 }
 
 function percentile(sorted: readonly number[], q: number): number {
@@ -119,7 +121,15 @@ function summarize(latencies: number[], seconds: number): Measurement {
     perSecond: sorted.length / seconds,
     p50: percentile(sorted, 0.5),
     p99: percentile(sorted, 0.99),
+    latencies: sorted,
   };
+}
+
+/** Pools several rounds into one measurement (throughput over their summed time). */
+export function combine(rounds: readonly Measurement[]): Measurement {
+  const latencies = rounds.flatMap((m) => m.latencies);
+  const seconds = rounds.reduce((sum, m) => sum + m.seconds, 0);
+  return summarize(latencies, seconds);
 }
 
 /** How much work to do, and with how many virtual users at once. */

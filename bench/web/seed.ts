@@ -1,9 +1,10 @@
 /**
  * Runs the seed's Flask app (`seed_app.py`) under Debian's Python for the benchmark.
- * Answers `undefined`, with the reason, when that Python cannot import flask and requests_oauthlib.
+ * {@link seedUnavailable} says why it cannot run when that Python lacks flask or requests_oauthlib.
  */
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { type ChildServer, spawnServer } from './process.js';
 
 /** Debian's interpreter: the one with python3-flask and python3-requests-oauthlib. */
 export const SEED_PYTHON = process.env.SEED_PYTHON ?? '/usr/bin/python3';
@@ -14,7 +15,7 @@ export function seedUnavailable(): string | undefined {
   const probe = spawnSync(SEED_PYTHON, ['-c', 'import flask, requests_oauthlib'], {
     encoding: 'utf8',
   });
-  if (probe.error) return `${SEED_PYTHON} not runnable (${probe.error.message})`;
+  if (probe.error) return `${SEED_PYTHON} is not runnable`;
   if (probe.status !== 0) return `${SEED_PYTHON} cannot import flask and requests_oauthlib`;
   return undefined;
 }
@@ -26,56 +27,19 @@ export interface SeedOptions {
   authorizeUrl: string;
   tokenUrl: string;
   userUrl: string;
+  /** Default 0 (a free port). */
+  port?: number;
 }
 
-function waitForPort(child: ChildProcess): Promise<number> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('seed app did not start in 15 s')), 15_000);
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      const port = /listening (\d+)/.exec(out)?.[1];
-      if (port) {
-        clearTimeout(timer);
-        resolve(Number(port));
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`seed app exited with ${code}`));
-    });
+/** Starts the seed app on loopback; `close()` stops the Python process. */
+export function startSeed(options: SeedOptions): Promise<ChildServer> {
+  return spawnServer('seed app', SEED_PYTHON, [SCRIPT], {
+    PORT: String(options.port ?? 0),
+    OAUTH_CLIENT_ID: options.clientId,
+    OAUTH_CLIENT_SECRET: options.clientSecret,
+    OAUTH_AUTHORIZE_URL: options.authorizeUrl,
+    OAUTH_TOKEN_URL: options.tokenUrl,
+    OAUTH_USER_URL: options.userUrl,
+    OAUTHLIB_INSECURE_TRANSPORT: '1',
   });
-}
-
-/** Starts the seed app on a free loopback port; `close()` stops the Python process. */
-export async function startSeed(
-  options: SeedOptions,
-): Promise<{ url: string; close(): Promise<void> }> {
-  const child = spawn(SEED_PYTHON, [SCRIPT], {
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      PORT: '0',
-      OAUTH_CLIENT_ID: options.clientId,
-      OAUTH_CLIENT_SECRET: options.clientSecret,
-      OAUTH_AUTHORIZE_URL: options.authorizeUrl,
-      OAUTH_TOKEN_URL: options.tokenUrl,
-      OAUTH_USER_URL: options.userUrl,
-      OAUTHLIB_INSECURE_TRANSPORT: '1',
-    },
-    // stderr is dropped: a traceback could hold a token from a local variable.
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  const port = await waitForPort(child).catch((error: unknown) => {
-    child.kill();
-    throw error;
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
 }

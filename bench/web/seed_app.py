@@ -52,5 +52,5 @@ if __name__ == "__main__":
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     app.secret_key = os.urandom(24)
     server = make_server("127.0.0.1", int(os.environ.get("PORT", "0")), app, threaded=True)
-    print(f"listening {server.port}", flush=True)
+    print(f"listening http://127.0.0.1:{server.port}", flush=True)
     server.serve_forever()

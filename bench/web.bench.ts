@@ -1,0 +1,220 @@
+/**
+ * Web benchmark: complete logins per second (GET / -> authorize -> callback -> /profile) and
+ * logged-in `/profile` requests per second, side by side in one run, for
+ * - the example app on Express and on Hono (the library),
+ * - a floor: the same routes on bare node:http (bench/web/floor.ts),
+ * - the seed: the original Flask + requests-oauthlib app, when Debian's Python has them.
+ *
+ * Every server runs in its own process against one dev provider (auto-approve) in another, and
+ * the load driver runs here. Rounds are interleaved (the order rotates every round) so machine
+ * noise hits every contender alike; a ratio is the median of the per-round ratios.
+ *
+ * Run alone: `npx tsx bench/web.bench.ts`; the runner (`bench/run.ts`) calls {@link run}.
+ */
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { atLeast, type BenchRow, type BenchTable, formatTable, info } from './lib/report.js';
+import { combine, type Measurement, measureLogins, measureProfile } from './web/driver.js';
+import { type ChildServer, spawnServer } from './web/process.js';
+import { seedUnavailable, startSeed } from './web/seed.js';
+
+/** Sizes; the whole bench stays well under two minutes on two shared cores. */
+const SETTINGS = Object.freeze({
+  /** Virtual users at once. */
+  concurrency: 8,
+  /** Measured rounds per contender. */
+  rounds: 4,
+  /** Logins per contender per round. */
+  loginsPerRound: 120,
+  /** Logged-in /profile requests per contender per round. */
+  profilePerRound: 400,
+  /** Logins per contender before measuring (JIT, connection pools), discarded. */
+  warmupLogins: 40,
+  /** Stop starting new rounds after this many ms of measuring. */
+  budgetMs: 80_000,
+});
+
+type Name = 'express' | 'hono' | 'floor' | 'seed';
+
+interface Contender {
+  name: Name;
+  server: ChildServer;
+  logins: Measurement[];
+  profile: Measurement[];
+}
+
+const repoRoot = fileURLToPath(new URL('../', import.meta.url));
+const serveScript = fileURLToPath(new URL('./web/serve.ts', import.meta.url));
+
+/** A free loopback port, known before the server starts, so its callback can be registered. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+function spawnNode(kind: string, env: Record<string, string>): Promise<ChildServer> {
+  return spawnServer(kind, process.execPath, ['--import', 'tsx', serveScript, kind], env, repoRoot);
+}
+
+interface Plan {
+  name: Name;
+  port: number;
+  clientId: string;
+  clientSecret: string;
+}
+
+async function plan(names: readonly Name[]): Promise<Plan[]> {
+  const plans: Plan[] = [];
+  for (const name of names) {
+    const clientSecret = randomBytes(20).toString('hex');
+    plans.push({ name, port: await freePort(), clientId: `bench-${name}`, clientSecret });
+  }
+  return plans;
+}
+
+function devClients(plans: readonly Plan[]) {
+  return plans.map((p) => ({
+    clientId: p.clientId,
+    clientSecret: p.clientSecret,
+    redirectUris: [`http://127.0.0.1:${p.port}/callback`],
+  }));
+}
+
+function endpoints(provider: ChildServer) {
+  return {
+    authorizeUrl: `${provider.url}/login/oauth/authorize`,
+    tokenUrl: `${provider.url}/login/oauth/access_token`,
+    userUrl: `${provider.url}/user`,
+  };
+}
+
+function startContender(p: Plan, provider: ChildServer): Promise<ChildServer> {
+  const ep = endpoints(provider);
+  if (p.name === 'seed') return startSeed({ ...p, ...ep });
+  return spawnNode(p.name, {
+    PORT: String(p.port),
+    OAUTH_CLIENT_ID: p.clientId,
+    OAUTH_CLIENT_SECRET: p.clientSecret,
+    OAUTH_AUTHORIZE_URL: ep.authorizeUrl,
+    OAUTH_TOKEN_URL: ep.tokenUrl,
+    OAUTH_USER_URL: ep.userUrl,
+    SESSION_SECRET: randomBytes(32).toString('base64url'),
+    SESSION_STORE: 'cookie',
+  });
+}
+
+/** Round `i` visits the contenders in a rotated order, reversed every other round. */
+function roundOrder<T>(items: readonly T[], i: number): T[] {
+  const rotated = [...items.slice(i % items.length), ...items.slice(0, i % items.length)];
+  return i % 2 ? rotated.reverse() : rotated;
+}
+
+async function measureRounds(contenders: Contender[], notes: string[]): Promise<void> {
+  const { concurrency, loginsPerRound, profilePerRound, warmupLogins } = SETTINGS;
+  for (const c of contenders) {
+    await measureLogins({ origin: c.server.url, total: warmupLogins, concurrency });
+  }
+  const deadline = Date.now() + SETTINGS.budgetMs;
+  for (let i = 0; i < SETTINGS.rounds; i += 1) {
+    if (Date.now() > deadline) {
+      notes.push(`time budget reached: ${i} of ${SETTINGS.rounds} rounds measured`);
+      break;
+    }
+    for (const c of roundOrder(contenders, i)) {
+      const origin = c.server.url;
+      c.logins.push(await measureLogins({ origin, total: loginsPerRound, concurrency }));
+      c.profile.push(await measureProfile({ origin, total: profilePerRound, concurrency }));
+    }
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+/** Median over rounds of rate(a) / rate(b), each pair measured in the same round. */
+function ratio(a: Measurement[], b: Measurement[]): number {
+  return median(a.map((m, i) => m.perSecond / (b[i]?.perSecond ?? Number.NaN)));
+}
+
+const fmt = (m: Measurement, unit: string) =>
+  `${Math.round(m.perSecond).toLocaleString('en-US')} ${unit}, p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms`;
+
+function rows(contenders: Contender[]): BenchRow[] {
+  const by = new Map(contenders.map((c) => [c.name, c]));
+  const out: BenchRow[] = [];
+  for (const c of contenders)
+    out.push(info(`${c.name}: logins`, fmt(combine(c.logins), 'logins/s')));
+  for (const c of contenders)
+    out.push(info(`${c.name}: /profile`, fmt(combine(c.profile), 'req/s')));
+  const express = by.get('express');
+  const floor = by.get('floor');
+  const seed = by.get('seed');
+  const hono = by.get('hono');
+  if (express && floor) {
+    out.push(atLeast('logins/s Express / floor', ratio(express.logins, floor.logins), 0.8));
+    out.push(info('logins/s Hono / floor', ratio(hono?.logins ?? [], floor.logins).toFixed(2)));
+    out.push(atLeast('/profile req/s Express / floor', ratio(express.profile, floor.profile), 0.8));
+    out.push(
+      info('/profile req/s Hono / floor', ratio(hono?.profile ?? [], floor.profile).toFixed(2)),
+    );
+  }
+  if (express && seed) {
+    out.push(atLeast('logins/s Express / seed', ratio(express.logins, seed.logins), 2.5));
+    out.push(
+      info('/profile req/s Express / seed', ratio(express.profile, seed.profile).toFixed(2)),
+    );
+  }
+  return out;
+}
+
+/** Runs the web benchmark and answers its table (the `bench/run.ts` module contract). */
+export async function run(): Promise<BenchTable> {
+  const notes: string[] = [];
+  const skipSeed = seedUnavailable();
+  if (skipSeed) notes.push(`seed not measured: ${skipSeed}`);
+  const names: Name[] = skipSeed
+    ? ['express', 'hono', 'floor']
+    : ['express', 'hono', 'floor', 'seed'];
+  const plans = await plan(names);
+  const provider = await spawnNode('provider', { DEV_CLIENTS: JSON.stringify(devClients(plans)) });
+  const contenders: Contender[] = [];
+  try {
+    for (const p of plans) {
+      contenders.push({
+        name: p.name,
+        server: await startContender(p, provider),
+        logins: [],
+        profile: [],
+      });
+    }
+    await measureRounds(contenders, notes);
+  } finally {
+    await Promise.all([...contenders.map((c) => c.server.close()), provider.close()]);
+  }
+  const { concurrency, rounds, loginsPerRound, profilePerRound } = SETTINGS;
+  notes.push(
+    `${concurrency} virtual users; ${rounds} interleaved rounds of ${loginsPerRound} logins and ${profilePerRound} /profile requests per contender`,
+    'each server in its own process; one dev provider (auto-approve) in another; ratios are medians of per-round ratios',
+  );
+  return {
+    title: 'web: complete logins and /profile (dev provider, auto-approve)',
+    rows: rows(contenders),
+    notes,
+  };
+}
+
+export default run;
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  console.log(formatTable(await run()));
+}

@@ -1,0 +1,56 @@
+/**
+ * Starts a server as a child process and waits for its `listening <origin>` line on stdout.
+ * Shared by the Node targets (`serve.ts`) and the Python seed.
+ */
+import { spawn } from 'node:child_process';
+
+/** A server running in a child process. */
+export interface ChildServer {
+  /** `http://127.0.0.1:<port>` as the child printed it. */
+  url: string;
+  /** Sends SIGTERM and waits for the exit. */
+  close(): Promise<void>;
+}
+
+const STARTUP_MS = 20_000;
+
+/**
+ * Spawns `command args` with exactly `env` (plus PATH) and answers once it prints its origin.
+ * stderr is dropped: a crash report could hold a token from a local variable.
+ */
+export function spawnServer(
+  name: string,
+  command: string,
+  args: readonly string[],
+  env: Record<string, string>,
+  cwd?: string,
+): Promise<ChildServer> {
+  const child = spawn(command, args, {
+    cwd,
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...env },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const close = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      void close().then(() => reject(new Error(`${name} ${why}`)));
+    };
+    const timer = setTimeout(() => fail(`did not start in ${STARTUP_MS / 1000} s`), STARTUP_MS);
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const url = /listening (http:\/\/[^\s]+)/.exec(out)?.[1];
+      if (!url) return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      resolve({ url, close });
+    });
+    child.once('exit', (code) => fail(`exited with ${code} before listening`));
+  });
+}
