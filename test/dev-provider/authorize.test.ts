@@ -17,16 +17,24 @@ function pkceParams(): Record<string, string> {
 
 describe('GET /login/oauth/authorize: consent page', () => {
   it('lists the app, the scopes and the users, with an Authorize and a Deny button', async () => {
-    const res = await getAuthorize(provider, { client_id: CLIENT.clientId, scope: 'repo gist', state: 'x', ...pkceParams() });
+    const res = await getAuthorize(provider, {
+      client_id: CLIENT.clientId,
+      scope: 'repo gist',
+      state: 'x',
+      ...pkceParams(),
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/html/);
     const html = await res.text();
-    expect(html).toContain('<button type="submit" name="authorize" value="1" id="authorize">Authorize</button>');
+    expect(html).toContain(
+      '<button type="submit" name="authorize" value="1" id="authorize">Authorize</button>',
+    );
     expect(html).toContain('id="deny"');
     expect(html).toContain('Test App');
     expect(html).toContain('<code>repo</code>');
     expect(html).toContain('<code>gist</code>');
-    for (const login of ['octocat', 'hubot', 'monalisa']) expect(html).toContain(`value="${login}"`);
+    for (const login of ['octocat', 'hubot', 'monalisa'])
+      expect(html).toContain(`value="${login}"`);
     expect(html).toMatch(/value="octocat" checked/);
     expect(provider.counts.authorize).toBe(1);
   });
@@ -44,8 +52,17 @@ describe('GET /login/oauth/authorize: consent page', () => {
 
   it('escapes a hostile client name, scope and login hint', async () => {
     const hostile = '<script>alert("x")</script>&\'`';
-    provider.registerClient({ clientId: 'evil', clientSecret: 's', redirectUris: [CALLBACK], name: hostile });
-    const res = await getAuthorize(provider, { client_id: 'evil', scope: '<img src=x onerror=alert(1)>', login: '"><b>' });
+    provider.registerClient({
+      clientId: 'evil',
+      clientSecret: 's',
+      redirectUris: [CALLBACK],
+      name: hostile,
+    });
+    const res = await getAuthorize(provider, {
+      client_id: 'evil',
+      scope: '<img src=x onerror=alert(1)>',
+      login: '"><b>',
+    });
     const html = await res.text();
     expect(html).not.toContain('<script>alert');
     expect(html).not.toContain('<img');
@@ -64,7 +81,11 @@ describe('GET /login/oauth/authorize: consent page', () => {
 describe('POST /login/oauth/authorize: the answer', () => {
   it('Authorize redirects to the registered callback with code and state', async () => {
     const page = await getAuthorize(provider, { client_id: CLIENT.clientId, state: 'st<&>' });
-    const res = await postConsent(provider, { request_id: requestIdOf(await page.text()), authorize: '1', login: 'hubot' });
+    const res = await postConsent(provider, {
+      request_id: requestIdOf(await page.text()),
+      authorize: '1',
+      login: 'hubot',
+    });
     expect(res.status).toBe(302);
     const location = new URL(res.headers.get('location')!);
     expect(location.origin + location.pathname).toBe(CALLBACK);
@@ -75,10 +96,15 @@ describe('POST /login/oauth/authorize: the answer', () => {
 
   it('Deny redirects with error=access_denied, a description and the state', async () => {
     const page = await getAuthorize(provider, { client_id: CLIENT.clientId, state: 'abc' });
-    const res = await postConsent(provider, { request_id: requestIdOf(await page.text()), authorize: '0' });
+    const res = await postConsent(provider, {
+      request_id: requestIdOf(await page.text()),
+      authorize: '0',
+    });
     const location = new URL(res.headers.get('location')!);
     expect(location.searchParams.get('error')).toBe('access_denied');
-    expect(location.searchParams.get('error_description')).toBe('The user has denied your application access.');
+    expect(location.searchParams.get('error_description')).toBe(
+      'The user has denied your application access.',
+    );
     expect(location.searchParams.get('state')).toBe('abc');
     expect(location.searchParams.has('code')).toBe(false);
   });
@@ -86,11 +112,15 @@ describe('POST /login/oauth/authorize: the answer', () => {
   it('answers a consent only once, and refuses an unknown request id', async () => {
     const page = await getAuthorize(provider, { client_id: CLIENT.clientId });
     const requestId = requestIdOf(await page.text());
-    expect((await postConsent(provider, { request_id: requestId, authorize: '1' })).status).toBe(302);
+    expect((await postConsent(provider, { request_id: requestId, authorize: '1' })).status).toBe(
+      302,
+    );
     const again = await postConsent(provider, { request_id: requestId, authorize: '1' });
     expect(again.status).toBe(400);
     expect(await again.text()).toContain('expired or was already answered');
-    expect((await postConsent(provider, { request_id: 'forged', authorize: '1' })).status).toBe(400);
+    expect((await postConsent(provider, { request_id: 'forged', authorize: '1' })).status).toBe(
+      400,
+    );
   });
 
   it('refuses a cross-site post of the consent form', async () => {
@@ -106,7 +136,11 @@ describe('POST /login/oauth/authorize: the answer', () => {
 
   it('refuses a user that is not listed', async () => {
     const page = await getAuthorize(provider, { client_id: CLIENT.clientId });
-    const res = await postConsent(provider, { request_id: requestIdOf(await page.text()), authorize: '1', login: 'mallory' });
+    const res = await postConsent(provider, {
+      request_id: requestIdOf(await page.text()),
+      authorize: '1',
+      login: 'mallory',
+    });
     expect(res.status).toBe(400);
     expect(res.headers.get('location')).toBeNull();
   });
@@ -114,7 +148,10 @@ describe('POST /login/oauth/authorize: the answer', () => {
 
 describe('GET /login/oauth/authorize: validation', () => {
   it('answers an HTML error page, never a redirect, for an unknown client', async () => {
-    const res = await getAuthorize(provider, { client_id: 'nope', redirect_uri: 'http://127.0.0.1:1/cb' });
+    const res = await getAuthorize(provider, {
+      client_id: 'nope',
+      redirect_uri: 'http://127.0.0.1:1/cb',
+    });
     expect(res.status).toBe(404);
     expect(res.headers.get('location')).toBeNull();
     expect(await res.text()).toContain('Application not found');
@@ -137,7 +174,11 @@ describe('GET /login/oauth/authorize: validation', () => {
     'https://evil.example/callback',
     'not a url',
   ])('reports a mismatching redirect_uri %s to the registered callback', async (uri) => {
-    const res = await getAuthorize(provider, { client_id: CLIENT.clientId, redirect_uri: uri, state: 'z' });
+    const res = await getAuthorize(provider, {
+      client_id: CLIENT.clientId,
+      redirect_uri: uri,
+      state: 'z',
+    });
     expect(res.status).toBe(302);
     const location = new URL(res.headers.get('location')!);
     expect(location.origin + location.pathname).toBe(CALLBACK);
@@ -147,9 +188,13 @@ describe('GET /login/oauth/authorize: validation', () => {
 
   it('without a registered callback: any loopback http URL, else an error page', async () => {
     provider.registerClient({ clientId: 'open', clientSecret: 's', redirectUris: [] });
-    const ok = await getAuthorize(provider, { client_id: 'open', redirect_uri: 'http://[::1]:7000/cb' });
+    const ok = await getAuthorize(provider, {
+      client_id: 'open',
+      redirect_uri: 'http://[::1]:7000/cb',
+    });
     expect(ok.status).toBe(200);
-    for (const params of [{ redirect_uri: 'https://evil.example/cb' }, {}]) {
+    const cases: Record<string, string>[] = [{ redirect_uri: 'https://evil.example/cb' }, {}];
+    for (const params of cases) {
       const res = await getAuthorize(provider, { client_id: 'open', ...params });
       expect(res.status).toBe(400);
       expect(res.headers.get('location')).toBeNull();
@@ -170,8 +215,13 @@ describe('GET /login/oauth/authorize: validation', () => {
   });
 
   it('refuses a response_type other than code', async () => {
-    const res = await getAuthorize(provider, { client_id: CLIENT.clientId, response_type: 'token' });
-    expect(new URL(res.headers.get('location')!).searchParams.get('error')).toBe('unsupported_response_type');
+    const res = await getAuthorize(provider, {
+      client_id: CLIENT.clientId,
+      response_type: 'token',
+    });
+    expect(new URL(res.headers.get('location')!).searchParams.get('error')).toBe(
+      'unsupported_response_type',
+    );
   });
 });
 
@@ -179,7 +229,11 @@ describe('startDevProvider({ autoApprove })', () => {
   it('redirects at once with a code, for the login hint or the first user', async () => {
     const auto = await startDevProvider({ clients: [CLIENT], autoApprove: true });
     try {
-      const res = await getAuthorize(auto, { client_id: CLIENT.clientId, state: 'q', ...pkceParams() });
+      const res = await getAuthorize(auto, {
+        client_id: CLIENT.clientId,
+        state: 'q',
+        ...pkceParams(),
+      });
       expect(res.status).toBe(302);
       const location = new URL(res.headers.get('location')!);
       expect(location.searchParams.get('code')).toMatch(/^[0-9a-f]{20}$/);

@@ -21,7 +21,10 @@ export function authorizeUrl(provider: DevProvider, params: Record<string, strin
 }
 
 /** GET authorize without following redirects. */
-export function getAuthorize(provider: DevProvider, params: Record<string, string>): Promise<Response> {
+export function getAuthorize(
+  provider: DevProvider,
+  params: Record<string, string>,
+): Promise<Response> {
   return fetch(authorizeUrl(provider, params), { redirect: 'manual' });
 }
 
@@ -53,7 +56,10 @@ export async function authorizeAndApprove(
 ): Promise<URL> {
   const page = await getAuthorize(provider, params);
   if (page.status !== 200) throw new Error(`authorize answered ${page.status}`);
-  const fields: Record<string, string> = { request_id: requestIdOf(await page.text()), authorize: '1' };
+  const fields: Record<string, string> = {
+    request_id: requestIdOf(await page.text()),
+    authorize: '1',
+  };
   if (login) fields.login = login;
   const answer = await postConsent(provider, fields);
   return new URL(answer.headers.get('location')!);
@@ -88,7 +94,11 @@ export async function tokenRequest(
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
   if (opts.json) headers.accept = 'application/json';
   if (opts.auth !== false) headers.authorization = basic(CLIENT.clientId, CLIENT.clientSecret);
-  const res = await fetch(provider.tokenUrl, { method: 'POST', headers, body: new URLSearchParams(params) });
+  const res = await fetch(provider.tokenUrl, {
+    method: 'POST',
+    headers,
+    body: new URLSearchParams(params),
+  });
   const type = res.headers.get('content-type') ?? '';
   const text = await res.text();
   const fields = type.startsWith('application/json')
