@@ -1,0 +1,36 @@
+/**
+ * `oauth2-session/web`: sealed-cookie sessions, the login transaction and login / callback /
+ * logout handlers over Web `Request` / `Response`, for any framework (adapters in
+ * `oauth2-session/express` and `oauth2-session/hono`).
+ *
+ * @module
+ */
+
+export { CHUNK_LIMITS, readChunked, writeChunked } from './chunks.js';
+export {
+  COOKIE_DEFAULTS,
+  type CookieAttributes,
+  cookieName,
+  expireCookie,
+  parseCookies,
+  serializeCookie,
+} from './cookies.js';
+export type { WebMisuseCode, WebMisuseError } from './errors.js';
+export { safeReturnPath } from './return-path.js';
+export {
+  MIN_SECRET_LENGTH,
+  Sealer,
+  type SealerOptions,
+  type SessionSecrets,
+  type UnsealResult,
+} from './sealed-cookie.js';
+export { SESSION_DEFAULTS, Session, SessionManager, type SessionOptions } from './sessions.js';
+export {
+  MemoryStore,
+  type MemoryStoreOptions,
+  newSessionId,
+  type RefreshLock,
+  type SessionData,
+  type SessionStore,
+  SessionStoreUnavailableError,
+} from './stores/index.js';

@@ -1,0 +1,237 @@
+/**
+ * Sealed cookies: JSON encrypted and authenticated with AES-256-GCM (Web Crypto), a key derived
+ * by HKDF-SHA256 from each secret, a numbered key map for rotation (the newest key seals, every
+ * key opens), the expiry inside the seal, and the cookie name bound as additional data so a
+ * seal cannot be moved from one cookie to another.
+ *
+ * Format: `v1.<keyId>.<base64url iv>.<base64url ciphertext+tag>`.
+ *
+ * @module
+ */
+
+import { decodeBase64url, encodeBase64url } from './encoding.js';
+import { webMisuse } from './errors.js';
+
+/**
+ * Session secrets, each at least 32 characters:
+ * - one string;
+ * - a list, newest first: the first seals, all open (key ids are derived from each secret, so
+ *   the order may change without breaking existing seals);
+ * - a numbered map `{ 1: old, 2: new }`: the highest number seals, all open, the number is the
+ *   key id (iron-session's shape).
+ */
+export type SessionSecrets = string | readonly string[] | Readonly<Record<number, string>>;
+
+/** Options of {@link Sealer}. */
+export interface SealerOptions {
+  /** Key material; see {@link SessionSecrets}. */
+  secrets: SessionSecrets;
+  /** The clock in epoch milliseconds. Default `Date.now`. */
+  now?: () => number;
+}
+
+/** What {@link Sealer.unseal} answers. Callers treat any status but `ok` as "no session". */
+export type UnsealResult<T = unknown> =
+  | { status: 'ok'; data: T /** Epoch seconds. */; expiresAt: number }
+  | { status: 'expired' | 'tampered' | 'unknown-key' | 'malformed' };
+
+/** Shortest secret accepted, in characters (256 bits of base64 text is 43; 32 is the floor). */
+export const MIN_SECRET_LENGTH = 32;
+
+const VERSION = 'v1';
+const IV_BYTES = 12;
+const TAG_BYTES = 16;
+/** Longest seal we try to open: a cookie header is far below it, so longer is not ours. */
+const MAX_SEAL_LENGTH = 64 * 1024;
+const HKDF_SALT = new TextEncoder().encode('oauth2-session sealed-cookie');
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+interface KeySet {
+  /** Key id of the sealing key. */
+  readonly current: string;
+  readonly keys: ReadonlyMap<string, CryptoKey>;
+}
+
+/**
+ * Seals and opens cookie values.
+ *
+ * @example
+ * ```ts
+ * const sealer = new Sealer({ secrets: [process.env.SESSION_SECRET!] });
+ * const value = await sealer.seal('sid', { user: 'octocat' }, 3600);
+ * const opened = await sealer.unseal('sid', value); // { status: 'ok', data: {...}, expiresAt }
+ * ```
+ */
+export class Sealer {
+  readonly #keys: Promise<KeySet>;
+  readonly #now: () => number;
+
+  /** @throws TypeError `ERR_SECRET_TOO_SHORT` / `ERR_INVALID_ARG_VALUE` on bad secrets. */
+  constructor(options: SealerOptions) {
+    const entries = normalizeSecrets(options.secrets);
+    this.#keys = deriveKeySet(entries);
+    this.#keys.catch(() => {}); // surfaced on first use; no unhandled rejection meanwhile
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Seals `data` (JSON) for the cookie `name`, valid for `ttlSeconds` seconds. */
+  async seal(name: string, data: unknown, ttlSeconds: number): Promise<string> {
+    const { current, keys } = await this.#keys;
+    const expiresAt = Math.floor(this.#now() / 1000 + ttlSeconds);
+    const plaintext = encoder.encode(JSON.stringify({ e: expiresAt, d: data }));
+    const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+    const ciphertext = await crypto.subtle.encrypt(
+      { name: 'AES-GCM', iv, additionalData: aad(current, name) },
+      keys.get(current)!,
+      plaintext,
+    );
+    return [
+      VERSION,
+      current,
+      encodeBase64url(iv),
+      encodeBase64url(new Uint8Array(ciphertext)),
+    ].join('.');
+  }
+
+  /** Opens a seal made for the cookie `name`; never throws on bad input. */
+  async unseal<T = unknown>(name: string, sealed: string): Promise<UnsealResult<T>> {
+    const parts = splitSeal(sealed);
+    if (!parts) return { status: 'malformed' };
+    const key = (await this.#keys).keys.get(parts.keyId);
+    if (!key) return { status: 'unknown-key' };
+    let plaintext: ArrayBuffer;
+    try {
+      plaintext = await crypto.subtle.decrypt(
+        { name: 'AES-GCM', iv: parts.iv, additionalData: aad(parts.keyId, name) },
+        key,
+        parts.ciphertext,
+      );
+    } catch {
+      return { status: 'tampered' }; // the GCM tag did not verify: altered, truncated or moved
+    }
+    return this.#readPayload<T>(plaintext);
+  }
+
+  #readPayload<T>(plaintext: ArrayBuffer): UnsealResult<T> {
+    let payload: unknown;
+    try {
+      payload = JSON.parse(decoder.decode(plaintext));
+    } catch {
+      return { status: 'malformed' };
+    }
+    if (!isPayload(payload)) return { status: 'malformed' };
+    if (payload.e * 1000 <= this.#now()) return { status: 'expired' };
+    return { status: 'ok', data: payload.d as T, expiresAt: payload.e };
+  }
+}
+
+function isPayload(value: unknown): value is { e: number; d: unknown } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { e?: unknown }).e === 'number' &&
+    'd' in value
+  );
+}
+
+/** The authenticated header: version, key id and cookie name. */
+function aad(keyId: string, cookieName: string): Uint8Array<ArrayBuffer> {
+  return encoder.encode(`${VERSION}.${keyId}.${cookieName}`);
+}
+
+interface SealParts {
+  keyId: string;
+  iv: Uint8Array<ArrayBuffer>;
+  ciphertext: Uint8Array<ArrayBuffer>;
+}
+
+/** Splits and decodes a seal's fields; `undefined` when it is not shaped like one. */
+function splitSeal(sealed: string): SealParts | undefined {
+  if (typeof sealed !== 'string' || sealed.length > MAX_SEAL_LENGTH) return undefined;
+  const [version, keyId, ivText, ctText, extra] = sealed.split('.');
+  if (version !== VERSION || !keyId || ivText === undefined || ctText === undefined) return;
+  if (extra !== undefined) return undefined;
+  const iv = decodeBase64url(ivText);
+  const ciphertext = decodeBase64url(ctText);
+  if (iv?.length !== IV_BYTES || !ciphertext || ciphertext.length < TAG_BYTES) return undefined;
+  return {
+    keyId,
+    iv: iv as Uint8Array<ArrayBuffer>,
+    ciphertext: ciphertext as Uint8Array<ArrayBuffer>,
+  };
+}
+
+/** A secret with its key id (`undefined`: derive the id from the secret). */
+interface SecretEntry {
+  id: string | undefined;
+  secret: string;
+}
+
+/** Validates secrets and orders them newest first. */
+function normalizeSecrets(secrets: SessionSecrets): SecretEntry[] {
+  let entries: SecretEntry[];
+  if (typeof secrets === 'string') entries = [{ id: undefined, secret: secrets }];
+  else if (Array.isArray(secrets)) entries = secrets.map((secret) => ({ id: undefined, secret }));
+  else if (typeof secrets === 'object' && secrets !== null) entries = numberedSecrets(secrets);
+  else
+    throw webMisuse('secrets must be a string, a list or a numbered map', 'ERR_INVALID_ARG_TYPE');
+  if (entries.length === 0) throw webMisuse('secrets must not be empty', 'ERR_MISSING_OPTION');
+  for (const { secret } of entries) {
+    if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) {
+      throw webMisuse(
+        `each session secret must be a string of at least ${MIN_SECRET_LENGTH} characters`,
+        'ERR_SECRET_TOO_SHORT',
+      );
+    }
+  }
+  return entries;
+}
+
+function numberedSecrets(map: Readonly<Record<number, string>>): SecretEntry[] {
+  const ids = Object.keys(map);
+  if (!ids.every((id) => /^[1-9][0-9]{0,8}$/.test(id))) {
+    throw webMisuse('secret map keys must be positive integers');
+  }
+  return ids
+    .sort((a, b) => Number(b) - Number(a))
+    .map((id) => ({ id, secret: (map as Record<string, string>)[id]! }));
+}
+
+async function deriveKeySet(entries: SecretEntry[]): Promise<KeySet> {
+  const keys = new Map<string, CryptoKey>();
+  let current: string | undefined;
+  for (const entry of entries) {
+    const material = await crypto.subtle.importKey(
+      'raw',
+      encoder.encode(entry.secret),
+      'HKDF',
+      false,
+      ['deriveKey', 'deriveBits'],
+    );
+    const id = entry.id ?? (await keyFingerprint(material));
+    current ??= id;
+    keys.set(id, await deriveAesKey(material));
+  }
+  return { current: current!, keys };
+}
+
+function hkdf(info: string): HkdfParams {
+  return { name: 'HKDF', hash: 'SHA-256', salt: HKDF_SALT, info: encoder.encode(info) };
+}
+
+function deriveAesKey(material: CryptoKey): Promise<CryptoKey> {
+  return crypto.subtle.deriveKey(
+    hkdf(`${VERSION} aes-256-gcm`),
+    material,
+    { name: 'AES-GCM', length: 256 },
+    false,
+    ['encrypt', 'decrypt'],
+  );
+}
+
+/** A 48-bit id from its own HKDF output: names the key without revealing the AES key. */
+async function keyFingerprint(material: CryptoKey): Promise<string> {
+  const bits = await crypto.subtle.deriveBits(hkdf(`${VERSION} key-id`), material, 48);
+  return encodeBase64url(new Uint8Array(bits));
+}
