@@ -10,7 +10,13 @@ const MAX_LENGTH = 2048;
 /** Percent-decoding rounds checked: enough for double and triple encoding tricks. */
 const DECODE_ROUNDS = 3;
 /** C0 controls, DEL and backslash: browsers strip or reinterpret them (`/\evil` = `//evil`). */
-const FORBIDDEN = /[\u0000-\u001f\u007f\\]/;
+function hasForbiddenChar(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c === 0x7f || c === 0x5c) return true;
+  }
+  return false;
+}
 const PLACEHOLDER_ORIGIN = 'http://return-path.invalid';
 
 /**
@@ -42,7 +48,7 @@ export function safeReturnPath(input: unknown): string {
 
 /** A path that no browser reads as another origin. */
 function isPlainPath(path: string): boolean {
-  return path.startsWith('/') && !path.startsWith('//') && !FORBIDDEN.test(path);
+  return path.startsWith('/') && !path.startsWith('//') && !hasForbiddenChar(path);
 }
 
 /** The raw string and each percent-decoded form are all plain paths. */

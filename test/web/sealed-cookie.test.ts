@@ -1,8 +1,8 @@
 import { Sealer } from 'oauth2-session/web';
 import { describe, expect, it } from 'vitest';
 
-const SECRET_A = 'a'.repeat(32) + '-first-secret-for-tests';
-const SECRET_B = 'b'.repeat(32) + '-second-secret-for-tests';
+const SECRET_A = `${'a'.repeat(32)}-first-secret-for-tests`;
+const SECRET_B = `${'b'.repeat(32)}-second-secret-for-tests`;
 
 describe('Sealer', () => {
   it('seal/unseal round-trips JSON and reports the expiry in epoch seconds', async () => {
