@@ -3,7 +3,7 @@
  * on exactly these behaviours, whatever store the app configured.
  */
 
-import type { SessionData, SessionStore } from 'oauth2-session/redis';
+import type { SessionData, SessionStore } from 'oauth2-session/web';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 /** Makes a fresh, empty store for one test, and how to dispose of it. */

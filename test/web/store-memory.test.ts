@@ -1,6 +1,5 @@
+import { MemoryStore, newSessionId } from 'oauth2-session/web';
 import { describe, expect, it } from 'vitest';
-// The web entry will re-export these; until it exists, the stores' own index is the source.
-import { MemoryStore, newSessionId } from '../../src/web/stores/index.js';
 import { storeContract } from './store-contract.js';
 
 storeContract('MemoryStore', async () => ({ store: new MemoryStore(), close: async () => {} }));

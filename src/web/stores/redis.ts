@@ -80,7 +80,7 @@ return 0`;
  * the reason. The original error is not kept as `cause`: ioredis attaches the command's
  * arguments to some errors, and those arguments hold session data (tokens).
  */
-export function toUnavailable(error: unknown): SessionStoreUnavailableError {
+function toUnavailable(error: unknown): SessionStoreUnavailableError {
   if (error instanceof SessionStoreUnavailableError) return error;
   return new SessionStoreUnavailableError(`redis unavailable: ${reasonOf(error)}`);
 }
