@@ -38,14 +38,21 @@ describe('OAuth2Session.authorizationUrl', () => {
   });
 
   it('sends redirect_uri only when set; uses a caller state (string or factory)', async () => {
-    const s = new OAuth2Session({ clientId: 'c', redirectUri: 'https://app/cb', state: () => 'from-factory' });
+    const s = new OAuth2Session({
+      clientId: 'c',
+      redirectUri: 'https://app/cb',
+      state: () => 'from-factory',
+    });
     const { url, state } = await s.authorizationUrl(AUTH);
     expect(new URL(url).searchParams.get('redirect_uri')).toBe('https://app/cb');
     expect(state).toBe('from-factory');
   });
 
   it('pkce: false leaves the challenge out; plain is refused with a TypeError', async () => {
-    const { url, codeVerifier } = await new OAuth2Session({ clientId: 'c', pkce: false }).authorizationUrl(AUTH);
+    const { url, codeVerifier } = await new OAuth2Session({
+      clientId: 'c',
+      pkce: false,
+    }).authorizationUrl(AUTH);
     expect(new URL(url).searchParams.has('code_challenge')).toBe(false);
     expect(codeVerifier).toBeUndefined();
     expect(() => new OAuth2Session({ clientId: 'c', pkce: 'plain' as never })).toThrow(
@@ -56,14 +63,18 @@ describe('OAuth2Session.authorizationUrl', () => {
   it('refuses a bad code verifier and extra params that replace reserved ones', async () => {
     expect(() => new OAuth2Session({ clientId: 'c', codeVerifier: 'short' })).toThrow(TypeError);
     const s = new OAuth2Session({ clientId: 'c' });
-    await expect(s.authorizationUrl(AUTH, { state: 'x' })).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
+    await expect(s.authorizationUrl(AUTH, { state: 'x' })).rejects.toMatchObject({
+      code: 'ERR_INVALID_ARG_VALUE',
+    });
     const { url } = await s.authorizationUrl(AUTH, { prompt: 'consent' });
     expect(new URL(url).searchParams.get('prompt')).toBe('consent');
   });
 
   it('refuses a plain-http authorization endpoint that is not loopback', async () => {
     const s = new OAuth2Session({ clientId: 'c', allowInsecureTransport: false });
-    await expect(s.authorizationUrl('http://auth.example/authorize')).rejects.toMatchObject({ code: 'OAUTH_INSECURE_TRANSPORT' });
+    await expect(s.authorizationUrl('http://auth.example/authorize')).rejects.toMatchObject({
+      code: 'OAUTH_INSECURE_TRANSPORT',
+    });
     await expect(s.authorizationUrl('http://127.0.0.1:1/authorize')).resolves.toBeTruthy();
   });
 });

@@ -23,7 +23,13 @@ const VERIFIER = 'v'.repeat(43);
 const tokenUrl = () => `${server.url}/token`;
 const cb = (query: string) => `https://app.example/callback?${query}`;
 const session = (extra = {}) =>
-  new OAuth2Session({ clientId: 'client', state: STATE, codeVerifier: VERIFIER, scope: ['a', 'b'], ...extra });
+  new OAuth2Session({
+    clientId: 'client',
+    state: STATE,
+    codeVerifier: VERIFIER,
+    scope: ['a', 'b'],
+    ...extra,
+  });
 
 describe('OAuth2Session.fetchToken: callback checks happen before any network call', () => {
   const cases: [string, string, new (...a: never[]) => OAuth2Error][] = [
@@ -38,7 +44,9 @@ describe('OAuth2Session.fetchToken: callback checks happen before any network ca
   ];
   for (const [name, query, Class] of cases) {
     it(`${name}: ${Class.name}, no request sent`, async () => {
-      const e = await session().fetchToken(tokenUrl(), { authorizationResponse: cb(query) }).catch((x) => x);
+      const e = await session()
+        .fetchToken(tokenUrl(), { authorizationResponse: cb(query) })
+        .catch((x) => x);
       expect(e).toBeInstanceOf(Class);
       expect(e.message).not.toContain(STATE);
       expect(server.count()).toBe(0);
@@ -46,7 +54,9 @@ describe('OAuth2Session.fetchToken: callback checks happen before any network ca
   }
 
   it('an unknown callback error keeps its code on a generic OAuth2Error', async () => {
-    const e = await session().fetchToken(tokenUrl(), { authorizationResponse: cb(`error=weird_thing&state=${STATE}`) }).catch((x) => x);
+    const e = await session()
+      .fetchToken(tokenUrl(), { authorizationResponse: cb(`error=weird_thing&state=${STATE}`) })
+      .catch((x) => x);
     expect(e.constructor).toBe(OAuth2Error);
     expect(e.error).toBe('weird_thing');
     expect(server.count()).toBe(0);
@@ -54,13 +64,17 @@ describe('OAuth2Session.fetchToken: callback checks happen before any network ca
 
   it('without a known state: TypeError, no request', async () => {
     const s = new OAuth2Session({ clientId: 'c', codeVerifier: VERIFIER });
-    await expect(s.fetchToken(tokenUrl(), { authorizationResponse: cb('code=c&state=x') })).rejects.toMatchObject({ code: 'ERR_MISSING_OPTION' });
+    await expect(
+      s.fetchToken(tokenUrl(), { authorizationResponse: cb('code=c&state=x') }),
+    ).rejects.toMatchObject({ code: 'ERR_MISSING_OPTION' });
     expect(server.count()).toBe(0);
   });
 
   it('with PKCE on but no verifier: TypeError, no request', async () => {
     const s = new OAuth2Session({ clientId: 'c', state: STATE });
-    await expect(s.fetchToken(tokenUrl(), { authorizationResponse: cb(`code=c&state=${STATE}`) })).rejects.toMatchObject({ code: 'ERR_MISSING_OPTION' });
+    await expect(
+      s.fetchToken(tokenUrl(), { authorizationResponse: cb(`code=c&state=${STATE}`) }),
+    ).rejects.toMatchObject({ code: 'ERR_MISSING_OPTION' });
     expect(server.count()).toBe(0);
   });
 
@@ -77,7 +91,9 @@ describe('OAuth2Session.fetchToken: the token request', () => {
   it('public client: grant_type, code, code_verifier, client_id; Accept json; no redirect_uri unless set', async () => {
     const onToken: unknown[] = [];
     const s = session({ onToken: (t: unknown) => void onToken.push(t) });
-    const token = await s.fetchToken(tokenUrl(), { authorizationResponse: cb(`code=the%20code&state=${STATE}`) });
+    const token = await s.fetchToken(tokenUrl(), {
+      authorizationResponse: cb(`code=the%20code&state=${STATE}`),
+    });
     const req = server.requests[0]!;
     expect(req.method).toBe('POST');
     expect(Object.fromEntries(req.form)).toEqual({
@@ -99,7 +115,10 @@ describe('OAuth2Session.fetchToken: the token request', () => {
     const s = session({ clientId: 'id:with space', redirectUri: 'https://app/cb' });
     await s.fetchToken(tokenUrl(), { code: 'c', clientSecret: 's&cr t%' });
     const req = server.requests[0]!;
-    const decoded = Buffer.from(req.headers.authorization!.replace('Basic ', ''), 'base64').toString();
+    const decoded = Buffer.from(
+      req.headers.authorization!.replace('Basic ', ''),
+      'base64',
+    ).toString();
     expect(decoded).toBe('id%3Awith+space:s%26cr+t%25');
     expect(req.form.has('client_secret')).toBe(false);
     expect(req.form.has('client_id')).toBe(false);
@@ -126,7 +145,9 @@ describe('OAuth2Session.fetchToken: the token request', () => {
 
   it('invalid_client with 401: InvalidClientError carrying status', async () => {
     reply = { status: 401, body: { error: 'invalid_client', error_description: 'bad secret' } };
-    const e = await session().fetchToken(tokenUrl(), { code: 'c', clientSecret: 'wrong-secret-value' }).catch((x) => x);
+    const e = await session()
+      .fetchToken(tokenUrl(), { code: 'c', clientSecret: 'wrong-secret-value' })
+      .catch((x) => x);
     expect(e).toBeInstanceOf(InvalidClientError);
     expect(e.status).toBe(401);
     expect(e.message).toBe('token request failed: invalid_client');
@@ -135,7 +156,9 @@ describe('OAuth2Session.fetchToken: the token request', () => {
 
   it('does not follow a redirect from the token endpoint', async () => {
     reply = { status: 307, headers: { location: `${server.url}/elsewhere` } };
-    const e = await session().fetchToken(tokenUrl(), { code: 'c' }).catch((x) => x);
+    const e = await session()
+      .fetchToken(tokenUrl(), { code: 'c' })
+      .catch((x) => x);
     expect(e.code).toBe('OAUTH_UNEXPECTED_REDIRECT');
     expect(server.count('/elsewhere')).toBe(0);
   });
@@ -161,7 +184,10 @@ describe('OAuth2Session.fetchToken: the token request', () => {
   });
 
   it('fetchToken without code or callback: TypeError', async () => {
-    await expect(session().fetchToken(tokenUrl())).rejects.toMatchObject({ name: 'TypeError', code: 'ERR_MISSING_OPTION' });
+    await expect(session().fetchToken(tokenUrl())).rejects.toMatchObject({
+      name: 'TypeError',
+      code: 'ERR_MISSING_OPTION',
+    });
     expect(server.count()).toBe(0);
   });
 });

@@ -19,12 +19,24 @@ let validToken = 'fresh-1';
 beforeEach(async () => {
   n = 0;
   validToken = 'fresh-1';
-  tokenReply = () => ({ body: { access_token: `fresh-${++n}`, token_type: 'Bearer', expires_in: 3600, refresh_token: `rt-${n + 1}` } });
+  tokenReply = () => ({
+    body: {
+      access_token: `fresh-${++n}`,
+      token_type: 'Bearer',
+      expires_in: 3600,
+      refresh_token: `rt-${n + 1}`,
+    },
+  });
   server = await startServer((req) => {
     if (req.path === '/token') return tokenReply(req);
     if (req.path === '/plain401') return { status: 401, body: 'no' };
-    if (req.headers.authorization === `Bearer ${validToken}`) return { body: { ok: true, body: req.body } };
-    return { status: 401, headers: { 'www-authenticate': 'Bearer realm="api", error="invalid_token"' }, body: { message: 'Bad credentials' } };
+    if (req.headers.authorization === `Bearer ${validToken}`)
+      return { body: { ok: true, body: req.body } };
+    return {
+      status: 401,
+      headers: { 'www-authenticate': 'Bearer realm="api", error="invalid_token"' },
+      body: { message: 'Bad credentials' },
+    };
   });
 });
 afterEach(() => server.close());
@@ -37,7 +49,14 @@ const expired = (fields: Partial<Token> = {}): Token => ({
   ...fields,
 });
 const make = (extra: Record<string, unknown> = {}) =>
-  new OAuth2Session({ clientId: 'client', clientSecret: 'secret', token: expired(), autoRefreshUrl: `${server.url}/token`, clock, ...extra });
+  new OAuth2Session({
+    clientId: 'client',
+    clientSecret: 'secret',
+    token: expired(),
+    autoRefreshUrl: `${server.url}/token`,
+    clock,
+    ...extra,
+  });
 
 describe('OAuth2Session auto refresh', () => {
   it('refreshes an expired token before the request, with client authentication, and calls onToken', async () => {
@@ -47,7 +66,10 @@ describe('OAuth2Session auto refresh', () => {
     expect(res.status).toBe(200);
     const refresh = server.requests[0]!;
     expect(refresh.path).toBe('/token');
-    expect(Object.fromEntries(refresh.form)).toEqual({ grant_type: 'refresh_token', refresh_token: 'rt-1' });
+    expect(Object.fromEntries(refresh.form)).toEqual({
+      grant_type: 'refresh_token',
+      refresh_token: 'rt-1',
+    });
     expect(refresh.headers.authorization).toBe(`Basic ${btoa('client:secret')}`);
     expect(server.requests[1]!.headers.authorization).toBe('Bearer fresh-1');
     expect(saved.map((t) => t.access_token)).toEqual(['fresh-1']);
@@ -58,14 +80,19 @@ describe('OAuth2Session auto refresh', () => {
     const soon = make({ token: expired({ access_token: 'fresh-1', expires_at: NOW / 1000 + 30 }) });
     await soon.get(`${server.url}/api`);
     expect(server.count('/token')).toBe(1);
-    const later = make({ token: expired({ access_token: 'fresh-1', expires_at: NOW / 1000 + 30 }), expiryLeewaySeconds: 10 });
+    const later = make({
+      token: expired({ access_token: 'fresh-1', expires_at: NOW / 1000 + 30 }),
+      expiryLeewaySeconds: 10,
+    });
     await later.get(`${server.url}/api`);
     expect(server.count('/token')).toBe(1);
   });
 
   it('1000 concurrent calls with an expired token make exactly one refresh request', async () => {
     const s = make();
-    const all = await Promise.all(Array.from({ length: 1000 }, () => s.get(`${server.url}/api`).then((r) => r.status)));
+    const all = await Promise.all(
+      Array.from({ length: 1000 }, () => s.get(`${server.url}/api`).then((r) => r.status)),
+    );
     expect(all.every((st) => st === 200)).toBe(true);
     expect(server.count('/token')).toBe(1);
     expect(server.count('/api')).toBe(1000);
@@ -96,13 +123,20 @@ describe('OAuth2Session auto refresh', () => {
 
   it('a Request input with a body is replayed from a clone', async () => {
     const s = make({ token: expired({ access_token: 'revoked', expires_at: undefined }) });
-    const res = await s.fetch(new Request(`${server.url}/api`, { method: 'POST', body: 'from-request' }));
+    const res = await s.fetch(
+      new Request(`${server.url}/api`, { method: 'POST', body: 'from-request' }),
+    );
     expect(await res.json()).toEqual({ ok: true, body: 'from-request' });
   });
 
   it('a ReadableStream body is not replayed: the 401 is answered as is', async () => {
     const s = make({ token: expired({ access_token: 'revoked', expires_at: undefined }) });
-    const body = new ReadableStream({ start: (c) => (c.enqueue(new TextEncoder().encode('x')), c.close()) });
+    const body = new ReadableStream({
+      start: (c) => {
+        c.enqueue(new TextEncoder().encode('x'));
+        c.close();
+      },
+    });
     const res = await s.post(`${server.url}/api`, { body, duplex: 'half' } as RequestInit);
     expect(res.status).toBe(401);
     expect(server.count('/token')).toBe(0);
@@ -125,7 +159,9 @@ describe('OAuth2Session auto refresh', () => {
 
   it('concurrent 401s share one refresh', async () => {
     const s = make({ token: expired({ access_token: 'revoked', expires_at: undefined }) });
-    const all = await Promise.all(Array.from({ length: 50 }, () => s.get(`${server.url}/api`).then((r) => r.status)));
+    const all = await Promise.all(
+      Array.from({ length: 50 }, () => s.get(`${server.url}/api`).then((r) => r.status)),
+    );
     expect(all.every((st) => st === 200)).toBe(true);
     expect(server.count('/token')).toBe(1);
   });
@@ -143,7 +179,9 @@ describe('OAuth2Session auto refresh', () => {
 
   it('a refresh that fails on a 5xx is not retried', async () => {
     tokenReply = () => ({ status: 503, body: 'busy' });
-    const e = await make().get(`${server.url}/api`).catch((x) => x);
+    const e = await make()
+      .get(`${server.url}/api`)
+      .catch((x) => x);
     expect(e.code).toBe('OAUTH_HTTP_ERROR');
     expect(server.count('/token')).toBe(1);
     expect(server.count('/api')).toBe(0);
@@ -156,7 +194,11 @@ describe('OAuth2Session auto refresh', () => {
   });
 
   it('a token without expires_at is treated as not expired', async () => {
-    const s = new OAuth2Session({ clientId: 'c', token: { access_token: 'fresh-1', token_type: 'Bearer' }, clock });
+    const s = new OAuth2Session({
+      clientId: 'c',
+      token: { access_token: 'fresh-1', token_type: 'Bearer' },
+      clock,
+    });
     expect((await s.get(`${server.url}/api`)).status).toBe(200);
   });
 
@@ -170,8 +212,15 @@ describe('OAuth2Session auto refresh', () => {
 describe('OAuth2Session refreshCoordinator', () => {
   it('adopts a token another process obtained, calling onToken, without a request', async () => {
     const saved: string[] = [];
-    const coordinator: RefreshCoordinator = async (_refresh, stale) => ({ ...stale, access_token: 'fresh-1', expires_at: NOW / 1000 + 100 });
-    const s = make({ refreshCoordinator: coordinator, onToken: (t: Token) => void saved.push(t.access_token) });
+    const coordinator: RefreshCoordinator = async (_refresh, stale) => ({
+      ...stale,
+      access_token: 'fresh-1',
+      expires_at: NOW / 1000 + 100,
+    });
+    const s = make({
+      refreshCoordinator: coordinator,
+      onToken: (t: Token) => void saved.push(t.access_token),
+    });
     expect((await s.get(`${server.url}/api`)).status).toBe(200);
     expect(server.count('/token')).toBe(0);
     expect(saved).toEqual(['fresh-1']);
@@ -179,7 +228,10 @@ describe('OAuth2Session refreshCoordinator', () => {
 
   it('runs behind the in-process single-flight and may call refresh()', async () => {
     let calls = 0;
-    const coordinator: RefreshCoordinator = (refresh) => (calls++, refresh());
+    const coordinator: RefreshCoordinator = (refresh) => {
+      calls++;
+      return refresh();
+    };
     const s = make({ refreshCoordinator: coordinator });
     await Promise.all(Array.from({ length: 20 }, () => s.get(`${server.url}/api`)));
     expect(calls).toBe(1);
@@ -188,7 +240,10 @@ describe('OAuth2Session refreshCoordinator', () => {
 
   it('does not call onToken when the answered token is the same', async () => {
     const saved: string[] = [];
-    const s = make({ refreshCoordinator: async (_r: unknown, stale: Token) => stale, onToken: (t: Token) => void saved.push(t.access_token) });
+    const s = make({
+      refreshCoordinator: async (_r: unknown, stale: Token) => stale,
+      onToken: (t: Token) => void saved.push(t.access_token),
+    });
     await s.refreshToken();
     expect(saved).toEqual([]);
   });

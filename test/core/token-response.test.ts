@@ -15,43 +15,74 @@ const json = (body: unknown, status = 200, headers: Record<string, string> = {})
   });
 const form = (body: string, status = 200) =>
   new Response(body, { status, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
-const fail = (p: Promise<unknown>) => p.then(() => expect.unreachable('should reject'), (e: unknown) => e as OAuth2Error);
+const fail = (p: Promise<unknown>) =>
+  p.then(
+    () => expect.unreachable('should reject'),
+    (e: unknown) => e as OAuth2Error,
+  );
 
 describe('readTokenResponse', () => {
   it('reads a JSON token; expires_in becomes expires_at (epoch seconds)', async () => {
-    const t = await readTokenResponse(json({ access_token: 'a', token_type: 'bearer', expires_in: 60, x: 1 }), opts);
-    expect(t).toEqual({ access_token: 'a', token_type: 'bearer', expires_in: 60, expires_at: 1_000_060, x: 1 });
+    const t = await readTokenResponse(
+      json({ access_token: 'a', token_type: 'bearer', expires_in: 60, x: 1 }),
+      opts,
+    );
+    expect(t).toEqual({
+      access_token: 'a',
+      token_type: 'bearer',
+      expires_in: 60,
+      expires_at: 1_000_060,
+      x: 1,
+    });
   });
 
   it('reads a form-encoded token (GitHub) with a numeric-string expires_in and comma scopes', async () => {
-    const t = await readTokenResponse(form('access_token=gho_x&scope=repo%2Cgist&token_type=bearer&expires_in=28800'), opts);
+    const t = await readTokenResponse(
+      form('access_token=gho_x&scope=repo%2Cgist&token_type=bearer&expires_in=28800'),
+      opts,
+    );
     expect(t.scope).toEqual(['repo', 'gist']);
     expect(t.expires_in).toBe(28800);
     expect(t.expires_at).toBe(1_028_800);
   });
 
   it('splits space-separated scopes and assumes the requested scope when none is answered', async () => {
-    expect((await readTokenResponse(json({ access_token: 'a', scope: 'a b' }), opts)).scope).toEqual(['a', 'b']);
-    const t = await readTokenResponse(json({ access_token: 'a' }), { ...opts, requestedScope: ['x'] });
+    expect(
+      (await readTokenResponse(json({ access_token: 'a', scope: 'a b' }), opts)).scope,
+    ).toEqual(['a', 'b']);
+    const t = await readTokenResponse(json({ access_token: 'a' }), {
+      ...opts,
+      requestedScope: ['x'],
+    });
     expect(t.scope).toEqual(['x']);
     expect(t.token_type).toBe('Bearer');
   });
 
   it('treats an error field as an error whatever the status (GitHub answers 200)', async () => {
-    const e = await fail(readTokenResponse(json({ error: 'invalid_grant', error_description: 'spent' }), opts));
+    const e = await fail(
+      readTokenResponse(json({ error: 'invalid_grant', error_description: 'spent' }), opts),
+    );
     expect(e).toBeInstanceOf(InvalidGrantError);
     expect(e.code).toBe('OAUTH_INVALID_GRANT');
     expect(e.status).toBe(200);
     expect(e.errorDescription).toBe('spent');
-    const g = await fail(readTokenResponse(form('error=bad_verification_code&error_description=x'), opts));
+    const g = await fail(
+      readTokenResponse(form('error=bad_verification_code&error_description=x'), opts),
+    );
     expect(g.constructor).toBe(OAuth2Error);
     expect(g.error).toBe('bad_verification_code');
     expect(g.code).toBe('OAUTH_RESPONSE_ERROR');
   });
 
   it('non-2xx without an OAuth body: OAUTH_HTTP_ERROR with status and a redacted excerpt', async () => {
-    const body = '<html>upstream failed access_token=short1 for Bearer eyJhbGciOiJIUzI1NiJ9abcdefgh</html>';
-    const e = await fail(readTokenResponse(new Response(body, { status: 502, headers: { 'content-type': 'text/html' } }), opts));
+    const body =
+      '<html>upstream failed access_token=short1 for Bearer eyJhbGciOiJIUzI1NiJ9abcdefgh</html>';
+    const e = await fail(
+      readTokenResponse(
+        new Response(body, { status: 502, headers: { 'content-type': 'text/html' } }),
+        opts,
+      ),
+    );
     expect(e.code).toBe('OAUTH_HTTP_ERROR');
     expect(e.status).toBe(502);
     expect(e.message).toBe('token endpoint answered 502');
@@ -99,7 +130,12 @@ describe('readTokenResponse', () => {
   });
 
   it('refuses a redirect from the token endpoint', async () => {
-    const e = await fail(readTokenResponse(new Response(null, { status: 302, headers: { location: 'https://evil/' } }), opts));
+    const e = await fail(
+      readTokenResponse(
+        new Response(null, { status: 302, headers: { location: 'https://evil/' } }),
+        opts,
+      ),
+    );
     expect(e.code).toBe('OAUTH_UNEXPECTED_REDIRECT');
     expect(e.status).toBe(302);
   });

@@ -40,7 +40,13 @@ export async function startGitHubServer(): Promise<GitHubServer> {
     const rt = `ghr_refresh${n}xxxxxxxxxxxxxxx`;
     accessTokens.add(at);
     refreshTokens.add(rt);
-    return answer(req, { access_token: at, token_type: 'bearer', scope, expires_in: '28800', refresh_token: rt });
+    return answer(req, {
+      access_token: at,
+      token_type: 'bearer',
+      scope,
+      expires_in: '28800',
+      refresh_token: rt,
+    });
   };
 
   const server = await startServer((req) => {
@@ -49,19 +55,32 @@ export async function startGitHubServer(): Promise<GitHubServer> {
         return { status: 403, body: { message: 'Request forbidden by administrative rules.' } };
       }
       const token = req.headers.authorization?.replace(/^(Bearer|token) /i, '');
-      if (!token || !accessTokens.has(token)) return { status: 401, body: { message: 'Bad credentials' } };
+      if (!token || !accessTokens.has(token))
+        return { status: 401, body: { message: 'Bad credentials' } };
       return { body: { login: 'octocat', id: 1 } };
     }
     if (req.path !== '/login/oauth/access_token') return { status: 404, body: 'not found' };
-    if (!authenticated(req)) return answer(req, { error: 'incorrect_client_credentials', error_description: 'The client_id and/or client_secret passed are incorrect.' });
+    if (!authenticated(req))
+      return answer(req, {
+        error: 'incorrect_client_credentials',
+        error_description: 'The client_id and/or client_secret passed are incorrect.',
+      });
     if (req.form.get('grant_type') === 'refresh_token') {
       const rt = req.form.get('refresh_token') ?? '';
-      if (!refreshTokens.delete(rt)) return answer(req, { error: 'bad_refresh_token', error_description: 'The refresh token passed is incorrect or expired.' });
+      if (!refreshTokens.delete(rt))
+        return answer(req, {
+          error: 'bad_refresh_token',
+          error_description: 'The refresh token passed is incorrect or expired.',
+        });
       return issue(req, 'repo,gist');
     }
     const code = req.form.get('code') ?? '';
     const scope = codes.get(code);
-    if (scope === undefined) return answer(req, { error: 'bad_verification_code', error_description: 'The code passed is incorrect or expired.' });
+    if (scope === undefined)
+      return answer(req, {
+        error: 'bad_verification_code',
+        error_description: 'The code passed is incorrect or expired.',
+      });
     codes.delete(code);
     return issue(req, scope);
   });

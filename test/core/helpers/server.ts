@@ -51,7 +51,10 @@ export async function startServer(handler: Handler): Promise<TestServer> {
     const reply = await handler(rec);
     if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
     const isObject = typeof reply.body === 'object';
-    const headers = { ...(isObject ? { 'content-type': 'application/json' } : {}), ...reply.headers };
+    const headers = {
+      ...(isObject ? { 'content-type': 'application/json' } : {}),
+      ...reply.headers,
+    };
     if (res.destroyed) return;
     res.writeHead(reply.status ?? 200, headers);
     res.end(isObject ? JSON.stringify(reply.body) : (reply.body ?? ''));

@@ -1,0 +1,37 @@
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+
+const entry = (p: string) => fileURLToPath(new URL(`../../src/${p}`, import.meta.url));
+
+async function bundle(path: string) {
+  const result = await build({
+    entryPoints: [entry(path)],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    metafile: true,
+    logLevel: 'silent',
+  });
+  return { code: result.outputFiles[0]!.contents, meta: result.metafile };
+}
+
+describe('core bundle', () => {
+  for (const path of ['index.ts', 'providers/index.ts']) {
+    it(`${path} bundles for the browser with no node: imports and no dependencies`, async () => {
+      const { code, meta } = await bundle(path);
+      const imports = Object.values(meta.inputs).flatMap((i) => i.imports.map((x) => x.path));
+      expect(imports.filter((p) => !p.startsWith('src/'))).toEqual([]);
+      expect(Object.keys(meta.inputs).every((p) => p.startsWith('src/'))).toBe(true);
+      expect(new TextDecoder().decode(code)).not.toMatch(/\bnode:/);
+    });
+  }
+
+  it('index.ts is at most 8 kB minified + gzip', async () => {
+    const { code } = await bundle('index.ts');
+    expect(gzipSync(code).byteLength).toBeLessThanOrEqual(8192);
+  });
+});
