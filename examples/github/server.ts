@@ -1,0 +1,102 @@
+/**
+ * Starting and stopping the example app, shared by the Express and Hono versions: read the
+ * configuration, settle the provider, listen, register the callback with the app's own dev
+ * provider, and print the one line a person needs (the URL to open; never a secret).
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type AppConfig, type AppEnv, readConfig } from './config.js';
+import { type ResolvedProvider, registerWithDevProvider, resolveProvider } from './provider.js';
+
+/** A running example app. */
+export interface RunningApp {
+  /** `http://127.0.0.1:<port>`, no trailing slash. */
+  url: string;
+  /** Stops the app, its open connections, and its own dev provider if it started one. */
+  close(): Promise<void>;
+}
+
+/** Options of `start()`. */
+export interface StartOptions {
+  /** Print nothing (tests, benchmarks). Default false. */
+  quiet?: boolean;
+}
+
+/** What a framework version needs to build its routes and listen. */
+export interface AppContext {
+  config: AppConfig;
+  provider: ResolvedProvider;
+}
+
+/** Builds the framework's app and listens on the configured port and host. */
+export type Listen = (context: AppContext) => Promise<Server>;
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.closeAllConnections();
+    server.close((error) => (error ? reject(error) : resolve()));
+  });
+}
+
+/** The URL a person opens; a wildcard listen address is reached through loopback. */
+function publicUrl(config: AppConfig, server: Server): string {
+  const { port } = server.address() as AddressInfo;
+  const host = ['0.0.0.0', '::', ''].includes(config.host) ? '127.0.0.1' : config.host;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+}
+
+function announce(flavour: string, url: string, context: AppContext): void {
+  const { provider, config } = context;
+  if (config.sessionSecretGenerated) {
+    console.warn(
+      'warning: SESSION_SECRET is not set; a random one is used, so sessions end when the app stops',
+    );
+  }
+  const using = provider.devProvider
+    ? `the built-in dev provider at ${provider.devProvider.origin}`
+    : new URL(provider.authorizeUrl).origin;
+  console.log(`oauth2-session example (${flavour}): open ${url}/ to log in with ${using}`);
+}
+
+/**
+ * Starts an example app from `env` (the DESIGN.md variables) with the framework's `listen`.
+ *
+ * @example
+ * const app = await startApp('Express', process.env, listenExpress);
+ * await app.close();
+ */
+export async function startApp(
+  flavour: string,
+  env: AppEnv,
+  listen: Listen,
+  options: StartOptions = {},
+): Promise<RunningApp> {
+  const config = readConfig(env);
+  const provider = await resolveProvider(config);
+  const context: AppContext = { config, provider };
+  let server: Server;
+  try {
+    server = await listen(context);
+  } catch (error) {
+    await provider.devProvider?.close();
+    throw error;
+  }
+  const url = publicUrl(config, server);
+  registerWithDevProvider(provider, config.redirectUri ?? `${url}/callback`);
+  if (!options.quiet) announce(flavour, url, context);
+  return {
+    url,
+    close: async () => {
+      await closeServer(server);
+      await provider.devProvider?.close();
+    },
+  };
+}
+
+/** Whether the module at `moduleUrl` is the program being run (`tsx examples/github/x.ts`). */
+export function isMain(moduleUrl: string): boolean {
+  const script = process.argv[1];
+  return script !== undefined && pathToFileURL(resolve(script)).href === moduleUrl;
+}
