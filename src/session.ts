@@ -35,7 +35,15 @@ import {
   toFetchArgs,
   tokenRequest,
 } from './token-endpoint.js';
-import { type FetchLike, insecureAllowed, secureUrl, send } from './transport.js';
+import {
+  callerSignal,
+  deadline,
+  type FetchLike,
+  failure,
+  insecureAllowed,
+  secureUrl,
+  send,
+} from './transport.js';
 
 /**
  * The defaults, frozen. Units are in the names: `timeoutMs` milliseconds,
@@ -44,7 +52,10 @@ import { type FetchLike, insecureAllowed, secureUrl, send } from './transport.js
 export const defaults = Object.freeze({
   /** PKCE method: S256 (RFC 7636); `plain` is never offered. */
   pkce: 'S256' as const,
-  /** Per-request timeout in milliseconds (0 = none); covers the whole exchange. */
+  /**
+   * Per-request timeout in milliseconds (0 = none): a token request's whole exchange, body
+   * included; an authenticated request until its response headers arrive.
+   */
   timeoutMs: 30_000,
   /** Refresh this many seconds before `expires_at`. */
   expiryLeewaySeconds: 60,
@@ -441,18 +452,22 @@ export class OAuth2Session {
     parts = await this.#hooks.request(`${kind}Request`, parts);
     parts.url = secureUrl(parts.url, 'token url', this.#insecure);
     const [href, init] = toFetchArgs(parts);
-    const sent = await send(
-      this.#fetchImpl,
-      href,
-      { ...init, signal: options.signal },
-      this.#timeoutMs,
-    );
-    const response = await this.#hooks.response(`${kind}Response`, sent);
-    const token = await readTokenResponse(response, {
-      nowSeconds: this.#now() / 1000,
-      requestedScope,
-      maxBytes: this.#o.maxResponseBytes ?? defaults.maxResponseBytes,
-    });
+    // The deadline covers the body read too: a server that drips an endless body times out.
+    const limit = deadline(this.#timeoutMs, options.signal);
+    let token: Token;
+    try {
+      const sent = await send(this.#fetchImpl, href, init, limit);
+      const response = await this.#hooks.response(`${kind}Response`, sent);
+      token = await readTokenResponse(response, {
+        nowSeconds: this.#now() / 1000,
+        requestedScope,
+        maxBytes: this.#o.maxResponseBytes ?? defaults.maxResponseBytes,
+      });
+    } catch (error) {
+      throw failure(error, limit, options.signal);
+    } finally {
+      limit.clear();
+    }
     this.#reportScope(requestedScope, token);
     return token;
   }
@@ -557,7 +572,14 @@ export class OAuth2Session {
     headers.set('authorization', `Bearer ${token.access_token}`);
     let target = input;
     if (this.#hooks.has('protectedRequest')) target = await this.#protectedHooks(input, headers);
-    return send(this.#fetchImpl, target, { ...init, headers }, this.#timeoutMs);
+    // The deadline ends with the response headers: the body belongs to the caller, who bounds
+    // a long download with its own signal.
+    const limit = deadline(this.#timeoutMs, callerSignal(input, init));
+    try {
+      return await send(this.#fetchImpl, target, { ...init, headers }, limit);
+    } finally {
+      limit.clear();
+    }
   }
 
   async #protectedHooks(input: RequestInfo | URL, headers: Headers): Promise<RequestInfo | URL> {

@@ -59,35 +59,78 @@ export function secureUrl(url: string | URL, what: string, allowInsecure: boolea
   throw new InsecureTransportError(`${what} must use https: (or a loopback host)`);
 }
 
-/** A signal that aborts after `timeoutMs` (0 = never) or when `signal` aborts. */
-export function requestSignal(
-  timeoutMs: number,
-  signal?: AbortSignal | null,
-): AbortSignal | undefined {
-  const timeout = timeoutMs > 0 ? AbortSignal.timeout(timeoutMs) : undefined;
-  if (!timeout) return signal ?? undefined;
-  return signal ? AbortSignal.any([signal, timeout]) : timeout;
+/**
+ * The time limit of one exchange, combined with the caller's signal. A plain timer that the
+ * caller clears when the exchange is over: `AbortSignal.timeout` + `AbortSignal.any` cost about
+ * 15% of a loopback request's throughput in Node, this costs next to nothing.
+ */
+export interface Deadline {
+  /** Aborts when the time is up or the caller's signal aborts. */
+  readonly signal: AbortSignal | undefined;
+  /** Whether the time ran out (as opposed to the caller aborting). */
+  readonly expired: boolean;
+  /** Stops the timer; call it once the response (and any body read) is done. */
+  clear(): void;
+}
+
+/** A deadline of `timeoutMs` milliseconds (0 = none), also ended by `signal`. */
+export function deadline(timeoutMs: number, signal?: AbortSignal | null): Deadline {
+  if (!(timeoutMs > 0)) return { signal: signal ?? undefined, expired: false, clear() {} };
+  const controller = new AbortController();
+  const state = { expired: false };
+  const follow = () => controller.abort(signal?.reason);
+  const timer = setTimeout(() => {
+    state.expired = true;
+    controller.abort(new DOMException('request timed out', 'TimeoutError'));
+  }, timeoutMs);
+  if (signal?.aborted) follow();
+  else signal?.addEventListener('abort', follow, { once: true });
+  return {
+    signal: controller.signal,
+    get expired() {
+      return state.expired;
+    },
+    clear() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', follow);
+    },
+  };
+}
+
+/** The caller's signal of a fetch call: from `init`, else from a `Request` input. */
+export function callerSignal(input: RequestInfo | URL, init: RequestInit): AbortSignal | undefined {
+  return init.signal ?? (input instanceof Request ? input.signal : undefined);
 }
 
 /**
- * Sends one request with a timeout. A timeout becomes {@link TimeoutError}, a network
+ * Sends one request within `limit`. A timeout becomes {@link TimeoutError}, a network
  * failure an {@link OAuth2Error} `OAUTH_NETWORK_ERROR`; the caller's own abort is rethrown as is.
  */
 export async function send(
   fetchImpl: FetchLike,
   input: RequestInfo | URL,
   init: RequestInit,
-  timeoutMs: number,
+  limit: Deadline,
 ): Promise<Response> {
-  const callerSignal = init.signal ?? (input instanceof Request ? input.signal : undefined);
-  const signal = requestSignal(timeoutMs, callerSignal);
+  const signal = limit.signal;
   try {
     return await fetchImpl(input, signal ? { ...init, signal } : init);
   } catch (cause) {
-    if (callerSignal?.aborted) throw callerSignal.reason;
-    if (signal?.aborted) throw new TimeoutError('request timed out', { cause });
+    const caller = callerSignal(input, init);
+    if (limit.expired || caller?.aborted) throw failure(cause, limit, caller);
     throw new OAuth2Error('request failed', { code: 'OAUTH_NETWORK_ERROR', cause });
   }
+}
+
+/**
+ * What an error thrown during an exchange (request or body read) means: the time ran out
+ * ({@link TimeoutError}), the caller aborted (its reason), or else the error itself.
+ */
+export function failure(cause: unknown, limit: Deadline, caller?: AbortSignal): unknown {
+  if (cause instanceof OAuth2Error) return cause;
+  if (limit.expired) return new TimeoutError('request timed out', { cause });
+  if (caller?.aborted) return caller.reason;
+  return cause;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   InsecureTransportError,
   isLoopback,
@@ -102,6 +104,25 @@ describe('timeouts and abort', () => {
     await expect(s.fetchToken(`${server.url}/slow`, { code: 'x' })).rejects.toBeInstanceOf(
       TimeoutError,
     );
+  });
+
+  it('the token request timeout covers a body that never ends', async () => {
+    const drip = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"access_token":"');
+      const timer = setInterval(() => res.write('a'), 20);
+      res.on('close', () => clearInterval(timer));
+    });
+    await new Promise<void>((r) => drip.listen(0, '127.0.0.1', r));
+    const { port } = drip.address() as AddressInfo;
+    try {
+      const s = new OAuth2Session({ clientId: 'c', pkce: false, timeoutMs: 200 });
+      const e = await s.fetchToken(`http://127.0.0.1:${port}/token`, { code: 'x' }).catch((x) => x);
+      expect(e).toBeInstanceOf(TimeoutError);
+    } finally {
+      drip.closeAllConnections();
+      await new Promise((r) => drip.close(r));
+    }
   });
 
   it("the caller's AbortSignal is combined with the timeout and its reason rethrown", async () => {
