@@ -16,6 +16,34 @@ export {
   serializeCookie,
 } from './cookies.js';
 export type { WebMisuseCode, WebMisuseError } from './errors.js';
+export {
+  type AuthenticatedRoute,
+  createOAuthHandlers,
+  HANDLER_DEFAULTS,
+  type OAuthHandlers,
+  type OAuthHandlersOptions,
+  type ProviderEndpoints,
+  type RouteContext,
+} from './handlers.js';
+export {
+  type LoginTransaction,
+  LoginTransactions,
+  type LoginTransactionsOptions,
+  lockReplayGuard,
+  MemoryReplayGuard,
+  type OpenedTransaction,
+  type ReplayGuard,
+  TRANSACTION_TTL_SECONDS,
+} from './login-transaction.js';
+export {
+  type CoordinatedSession,
+  REFRESH_COORDINATION_DEFAULTS,
+  type RefreshCoordinationOptions,
+  storeRefreshCoordinator,
+  TOKEN_KEY,
+  tokenOf,
+} from './refresh-coordinator.js';
+export { escapeHtml } from './responses.js';
 export { safeReturnPath } from './return-path.js';
 export {
   MIN_SECRET_LENGTH,
@@ -34,3 +62,4 @@ export {
   type SessionStore,
   SessionStoreUnavailableError,
 } from './stores/index.js';
+export { DEFAULT_BASE_URL } from './trusted-url.js';

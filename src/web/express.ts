@@ -1,0 +1,108 @@
+/**
+ * `oauth2-session/express`: Express 5 <-> Web Request / Response, so the handlers of
+ * `oauth2-session/web` run as Express middleware. Translation only.
+ *
+ * @module
+ */
+
+import type {
+  Request as ExpressRequest,
+  Response as ExpressResponse,
+  NextFunction,
+  RequestHandler,
+} from 'express';
+import { Router } from 'express';
+import type { OAuthHandlers } from './handlers.js';
+import { trustedOrigin, trustedUrl } from './trusted-url.js';
+
+/** A Web handler: Request in, Response out. */
+export type WebHandler = (request: Request) => Promise<Response>;
+
+/** Options of the Express adapter. */
+export interface ExpressAdapterOptions {
+  /** The app's public origin (`https://app.example`); request URLs are built on it, never on
+   * `Host` headers. Default `http://localhost` (only path and query matter to the handlers). */
+  baseUrl?: string;
+}
+
+/** Paths of {@link oauthRouter}. */
+export interface OAuthRouterPaths {
+  login?: string;
+  callback?: string;
+  logout?: string;
+}
+
+/** Turns an Express request into a Web Request on the trusted origin. */
+export function toWebRequest(req: ExpressRequest, origin: string): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
+  return new Request(trustedUrl(origin, req.originalUrl), {
+    method: req.method,
+    headers,
+    ...(hasBody ? { body: streamOf(req), duplex: 'half' } : {}),
+  } as RequestInit);
+}
+
+/** A request body as a Web stream. */
+function streamOf(req: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
+  const chunks = req[Symbol.asyncIterator]();
+  return new ReadableStream({
+    async pull(controller) {
+      const next = await chunks.next();
+      if (next.done) controller.close();
+      else controller.enqueue(next.value);
+    },
+  });
+}
+
+/** Writes a Web Response to Express, every `Set-Cookie` kept apart. */
+export async function sendWebResponse(res: ExpressResponse, response: Response): Promise<void> {
+  res.status(response.status);
+  for (const [name, value] of response.headers) {
+    if (name !== 'set-cookie') res.setHeader(name, value);
+  }
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) res.setHeader('set-cookie', cookies);
+  res.end(response.body ? new Uint8Array(await response.arrayBuffer()) : undefined);
+}
+
+/**
+ * Express middleware running a Web handler; its errors go to Express's `next`.
+ *
+ * @example
+ * ```ts
+ * app.get('/profile', toExpress((req) => auth.withClient(req, (c) => c.get(USER_URL))));
+ * ```
+ */
+export function toExpress(
+  handler: WebHandler,
+  options: ExpressAdapterOptions = {},
+): RequestHandler {
+  const origin = trustedOrigin(options.baseUrl);
+  return (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
+    handler(toWebRequest(req, origin))
+      .then((response) => sendWebResponse(res, response))
+      .catch(next);
+  };
+}
+
+/**
+ * A Router with `GET login`, `GET callback` and `GET|POST logout` (default `/login`,
+ * `/callback`, `/logout`).
+ */
+export function oauthRouter(
+  handlers: OAuthHandlers,
+  options: ExpressAdapterOptions & { paths?: OAuthRouterPaths } = {},
+): Router {
+  const paths = { login: '/login', callback: '/callback', logout: '/logout', ...options.paths };
+  const router = Router();
+  router.get(paths.login, toExpress(handlers.login, options));
+  router.get(paths.callback, toExpress(handlers.callback, options));
+  router.get(paths.logout, toExpress(handlers.logout, options));
+  router.post(paths.logout, toExpress(handlers.logout, options));
+  return router;
+}

@@ -1,0 +1,62 @@
+/**
+ * `oauth2-session/hono`: the handlers of `oauth2-session/web` as Hono routes. Hono already
+ * speaks Web Request / Response; the adapter only rebuilds the URL on a trusted origin.
+ *
+ * @module
+ */
+
+import { type Context, Hono } from 'hono';
+import type { OAuthHandlers } from './handlers.js';
+import { trustedOrigin, trustedUrl } from './trusted-url.js';
+
+/** A Web handler: Request in, Response out. */
+export type WebHandler = (request: Request) => Promise<Response>;
+
+/** Options of the Hono adapter. */
+export interface HonoAdapterOptions {
+  /** The app's public origin; request URLs are built on it, never on `Host` headers.
+   * Default `http://localhost` (only path and query matter to the handlers). */
+  baseUrl?: string;
+}
+
+/** The raw request with its URL rebuilt on the trusted origin. */
+export function trustedRequest(raw: Request, origin: string): Request {
+  const url = new URL(raw.url);
+  return new Request(trustedUrl(origin, url.pathname + url.search), raw);
+}
+
+/**
+ * A Hono handler running a Web handler.
+ *
+ * @example
+ * ```ts
+ * app.get('/profile', toHono((req) => auth.withClient(req, (c) => c.get(USER_URL))));
+ * ```
+ */
+export function toHono(handler: WebHandler, options: HonoAdapterOptions = {}) {
+  const origin = trustedOrigin(options.baseUrl);
+  return (c: Context): Promise<Response> => handler(trustedRequest(c.req.raw, origin));
+}
+
+/** Paths of {@link oauthRoutes}. */
+export interface OAuthRoutePaths {
+  login?: string;
+  callback?: string;
+  logout?: string;
+}
+
+/**
+ * A Hono app with `GET login`, `GET callback` and `GET|POST logout` (default `/login`,
+ * `/callback`, `/logout`); mount it with `app.route('/', oauthRoutes(auth))`.
+ */
+export function oauthRoutes(
+  handlers: OAuthHandlers,
+  options: HonoAdapterOptions & { paths?: OAuthRoutePaths } = {},
+): Hono {
+  const paths = { login: '/login', callback: '/callback', logout: '/logout', ...options.paths };
+  const app = new Hono();
+  app.get(paths.login, toHono(handlers.login, options));
+  app.get(paths.callback, toHono(handlers.callback, options));
+  app.on(['GET', 'POST'], paths.logout, toHono(handlers.logout, options));
+  return app;
+}

@@ -1,0 +1,62 @@
+/**
+ * How a failed login is shown: each failure gets a status and a message fit for a user,
+ * never the provider's free text (it comes from the callback URL, which anyone can craft).
+ *
+ * @module
+ */
+
+import { OAuth2Error } from '../errors.js';
+import type { ErrorPageContent } from './responses.js';
+
+/** A failed callback's status and page (without the retry path). */
+export interface LoginFailure {
+  status: number;
+  content: Omit<ErrorPageContent, 'retryPath'>;
+}
+
+const TITLE = 'Login failed';
+
+/** The transaction cookie is missing, unreadable, expired or already used. */
+export function transactionFailure(status: 'missing' | 'invalid' | 'replayed'): LoginFailure {
+  const message =
+    status === 'replayed'
+      ? 'This login link was already used. Please start the login again.'
+      : 'The login request was not found or has expired. Please start the login again.';
+  return { status: 400, content: { title: TITLE, message, code: `transaction_${status}` } };
+}
+
+/** Status per error code: the user's refusal, our misconfiguration, the provider's trouble. */
+const STATUS_BY_CODE: Partial<Record<OAuth2Error['code'], number>> = {
+  OAUTH_ACCESS_DENIED: 403,
+  OAUTH_INVALID_CLIENT: 500,
+  OAUTH_UNAUTHORIZED_CLIENT: 500,
+  OAUTH_INSECURE_TRANSPORT: 500,
+  OAUTH_SERVER_ERROR: 502,
+  OAUTH_HTTP_ERROR: 502,
+  OAUTH_INVALID_RESPONSE: 502,
+  OAUTH_RESPONSE_TOO_LARGE: 502,
+  OAUTH_UNEXPECTED_REDIRECT: 502,
+  OAUTH_NETWORK_ERROR: 502,
+  OAUTH_MISSING_TOKEN: 502,
+  OAUTH_TIMEOUT: 504,
+  OAUTH_TEMPORARILY_UNAVAILABLE: 503,
+};
+
+/** Only RFC-shaped codes are shown. */
+const SAFE_CODE = /^[a-z0-9_.-]{1,64}$/i;
+
+/** The page for an OAuth2Error raised by the callback's state check or code exchange. */
+export function oauthFailure(error: OAuth2Error): LoginFailure {
+  const status = STATUS_BY_CODE[error.code] ?? 400;
+  const message =
+    error.code === 'OAUTH_ACCESS_DENIED'
+      ? 'Access was denied at the provider.'
+      : status >= 500
+        ? 'The provider could not complete the login. Please try again later.'
+        : 'The provider did not accept this login. Please start the login again.';
+  const code = error.error && SAFE_CODE.test(error.error) ? error.error : error.code;
+  return { status, content: { title: TITLE, message, code } };
+}
+
+/** Whether a thrown value is a protocol failure the callback answers with a page. */
+export const isOAuth2Error = (value: unknown): value is OAuth2Error => value instanceof OAuth2Error;

@@ -1,0 +1,162 @@
+/**
+ * The login transaction: `state`, the PKCE verifier and the return path, bound to the browser
+ * in their own short-lived sealed cookie between the login redirect and the callback
+ * (RFC 6749 section 10.12, RFC 7636). Each transaction has its own cookie, named after a hash
+ * of its state, so several tabs can log in at once; each is used once and deleted on the
+ * callback whatever the outcome.
+ *
+ * @module
+ */
+
+import { timingSafeEqual } from '../random.js';
+import {
+  type CookieAttributes,
+  cookieName,
+  expireCookie,
+  requestCookies,
+  serializeCookie,
+} from './cookies.js';
+import { encodeBase64url } from './encoding.js';
+import type { Sealer } from './sealed-cookie.js';
+import type { RefreshLock } from './stores/store.js';
+
+/** What a login transaction remembers. */
+export interface LoginTransaction {
+  state: string;
+  /** `undefined` when PKCE is off. */
+  codeVerifier: string | undefined;
+  /** A safe same-origin path (see `safeReturnPath`). */
+  returnTo: string;
+}
+
+/** What {@link LoginTransactions.open} answers; `clear` deletes the cookie in every case. */
+export type OpenedTransaction =
+  | { status: 'ok'; transaction: LoginTransaction; clear: string[] }
+  | { status: 'missing' | 'invalid' | 'replayed'; clear: string[] };
+
+/** Transaction lifetime in seconds: 10 minutes, GitHub's code lifetime. */
+export const TRANSACTION_TTL_SECONDS = 600;
+const NAME_PREFIX = 'oauth2_tx_';
+const MAX_STATE_LENGTH = 512;
+
+/**
+ * Marks transactions as used, so a replayed callback (same URL, same cookie) is refused before
+ * any token request. `consume` answers false when the id was consumed before.
+ */
+export interface ReplayGuard {
+  consume(id: string, ttlMs: number): Promise<boolean>;
+}
+
+/** Ids remembered by the in-process guard; past it the oldest are forgotten. */
+const MEMORY_GUARD_LIMIT = 10_000;
+
+/**
+ * An in-process {@link ReplayGuard}: enough for one process; with several processes behind a
+ * load balancer, give the handlers a store with a `refreshLock` (then that lock marks ids).
+ */
+export class MemoryReplayGuard implements ReplayGuard {
+  readonly #used = new Map<string, number>();
+  readonly #now: () => number;
+
+  /** @param now - the clock in epoch milliseconds. */
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+  }
+
+  /** Marks `id` used for `ttlMs` milliseconds; false when it already was. */
+  async consume(id: string, ttlMs: number): Promise<boolean> {
+    const now = this.#now();
+    const until = this.#used.get(id);
+    if (until !== undefined && until > now) return false;
+    if (this.#used.size >= MEMORY_GUARD_LIMIT) this.#forgetOldest(now);
+    this.#used.set(id, now + ttlMs);
+    return true;
+  }
+
+  #forgetOldest(now: number): void {
+    for (const [id, until] of this.#used) if (until <= now) this.#used.delete(id);
+    const oldest = this.#used.keys().next();
+    if (this.#used.size >= MEMORY_GUARD_LIMIT && !oldest.done) this.#used.delete(oldest.value);
+  }
+}
+
+/** A {@link ReplayGuard} on a shared lock: `acquire` is atomic, and never released. */
+export function lockReplayGuard(lock: RefreshLock): ReplayGuard {
+  return {
+    consume: async (id, ttlMs) => (await lock.acquire(`oauth2-tx-used:${id}`, ttlMs)) !== null,
+  };
+}
+
+/** Options of {@link LoginTransactions}. */
+export interface LoginTransactionsOptions {
+  sealer: Sealer;
+  /** Secure cookies with the `__Host-` prefix. */
+  secure: boolean;
+  replayGuard?: ReplayGuard;
+}
+
+/** Starts and finishes login transactions. */
+export class LoginTransactions {
+  readonly #sealer: Sealer;
+  readonly #secure: boolean;
+  readonly #guard: ReplayGuard;
+  readonly #attributes: CookieAttributes;
+
+  constructor(options: LoginTransactionsOptions) {
+    this.#sealer = options.sealer;
+    this.#secure = options.secure;
+    this.#guard = options.replayGuard ?? new MemoryReplayGuard();
+    this.#attributes = { secure: options.secure, maxAgeSeconds: TRANSACTION_TTL_SECONDS };
+  }
+
+  /** The `Set-Cookie` value that stores a new transaction. */
+  async begin(transaction: LoginTransaction): Promise<string> {
+    const name = await this.#name(transaction.state);
+    const sealed = await this.#sealer.seal(name, transaction, TRANSACTION_TTL_SECONDS);
+    return serializeCookie(name, sealed, this.#attributes);
+  }
+
+  /**
+   * Finds, opens and consumes the transaction the callback's `state` names. Never throws on
+   * bad input (a store-backed replay guard may throw SessionStoreUnavailableError).
+   */
+  async open(request: Request, state: string | null): Promise<OpenedTransaction> {
+    if (!state || state.length > MAX_STATE_LENGTH) return { status: 'missing', clear: [] };
+    const name = await this.#name(state);
+    const clear = [expireCookie(name, this.#attributes)];
+    const sealed = requestCookies(request).get(name);
+    if (sealed === undefined) return { status: 'missing', clear: [] };
+    const opened = await this.#sealer.unseal<LoginTransaction>(name, sealed);
+    if (opened.status !== 'ok') return { status: 'invalid', clear };
+    const transaction = opened.data;
+    if (!isTransaction(transaction) || !timingSafeEqual(transaction.state, state)) {
+      return { status: 'invalid', clear };
+    }
+    if (!(await this.#guard.consume(suffixOf(name), TRANSACTION_TTL_SECONDS * 1000))) {
+      return { status: 'replayed', clear };
+    }
+    return { status: 'ok', transaction, clear };
+  }
+
+  /** `oauth2_tx_` + 128 bits of SHA-256(state): one cookie per transaction, state not shown. */
+  async #name(state: string): Promise<string> {
+    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(state));
+    const suffix = encodeBase64url(new Uint8Array(digest).slice(0, 16));
+    return cookieName(NAME_PREFIX + suffix, this.#secure);
+  }
+}
+
+function suffixOf(name: string): string {
+  return name.slice(name.indexOf(NAME_PREFIX) + NAME_PREFIX.length);
+}
+
+function isTransaction(value: unknown): value is LoginTransaction {
+  const t = value as Partial<LoginTransaction> | null;
+  return (
+    typeof t === 'object' &&
+    t !== null &&
+    typeof t.state === 'string' &&
+    typeof t.returnTo === 'string' &&
+    (t.codeVerifier === undefined || typeof t.codeVerifier === 'string')
+  );
+}

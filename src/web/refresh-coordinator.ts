@@ -1,0 +1,110 @@
+/**
+ * Cross-process refresh coordination on a store's {@link RefreshLock}: with single-use refresh
+ * tokens (GitHub, RFC 9700 section 4.14.2) two processes refreshing the same session at once
+ * would log the user out, so only the lock holder refreshes; the others wait for its result.
+ *
+ * @module
+ */
+
+import { InvalidGrantError, TimeoutError } from '../errors.js';
+import { timingSafeEqual } from '../random.js';
+import type { RefreshCoordinator } from '../session.js';
+import type { Token } from '../token.js';
+import type { SessionData, SessionStore } from './stores/store.js';
+
+/** Timing of the coordination, in milliseconds. */
+export interface RefreshCoordinationOptions {
+  /** How long the lock is held at most (a crashed holder frees it by expiry). Default 10 000 ms. */
+  lockTtlMs?: number;
+  /** How often a waiting process re-reads the store. Default 50 ms. */
+  pollIntervalMs?: number;
+  /** Longest total wait before giving up with a TimeoutError. Default 15 000 ms. */
+  maxWaitMs?: number;
+}
+
+/** Defaults of {@link RefreshCoordinationOptions}, in milliseconds. */
+export const REFRESH_COORDINATION_DEFAULTS = Object.freeze({
+  lockTtlMs: 10_000,
+  pollIntervalMs: 50,
+  maxWaitMs: 15_000,
+});
+
+/** The session key holding the token. */
+export const TOKEN_KEY = 'token';
+
+/** What the coordinator works on: one stored session. */
+export interface CoordinatedSession {
+  store: SessionStore & { refreshLock: NonNullable<SessionStore['refreshLock']> };
+  id: string;
+  ttlSeconds: number;
+}
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** The token a stored session holds, if any. */
+export function tokenOf(data: SessionData | undefined): Token | undefined {
+  const token = data?.[TOKEN_KEY] as Token | undefined;
+  return typeof token?.access_token === 'string' ? token : undefined;
+}
+
+const sameToken = (a: Token, b: Token): boolean => timingSafeEqual(a.access_token, b.access_token);
+
+/**
+ * Builds the {@link RefreshCoordinator} for one stored session. The lock holder re-reads the
+ * session (another process may have refreshed already), refreshes, writes the session, then
+ * releases; the others poll the store until the token changes or the lock frees, then try
+ * again. A session that disappeared meanwhile (logged out, or refused by another process)
+ * is an InvalidGrantError without any token request, so it is cleared only once.
+ */
+export function storeRefreshCoordinator(
+  target: CoordinatedSession,
+  options: RefreshCoordinationOptions = {},
+): RefreshCoordinator {
+  const timing = { ...REFRESH_COORDINATION_DEFAULTS, ...options };
+  const key = `oauth2-refresh:${target.id}`;
+  return async (refresh, stale) => {
+    const deadline = Date.now() + timing.maxWaitMs;
+    for (;;) {
+      const owner = await target.store.refreshLock.acquire(key, timing.lockTtlMs);
+      if (owner !== null) {
+        try {
+          return await refreshAsHolder(target, refresh, stale);
+        } finally {
+          await target.store.refreshLock.release(key, owner);
+        }
+      }
+      await sleep(timing.pollIntervalMs);
+      const current = await currentToken(target);
+      if (!sameToken(current, stale)) return current;
+      if (Date.now() >= deadline) throw new TimeoutError('refresh coordination timed out');
+    }
+  };
+}
+
+/** The stored token now; InvalidGrantError when the session is gone. */
+async function currentToken(target: CoordinatedSession): Promise<Token> {
+  const token = tokenOf(await target.store.get(target.id));
+  if (!token) throw new InvalidGrantError('session ended', { error: 'invalid_grant' });
+  return token;
+}
+
+async function refreshAsHolder(
+  target: CoordinatedSession,
+  refresh: () => Promise<Token>,
+  stale: Token,
+): Promise<Token> {
+  const data = await target.store.get(target.id);
+  const current = tokenOf(data);
+  if (!current) throw new InvalidGrantError('session ended', { error: 'invalid_grant' });
+  if (!sameToken(current, stale)) return current; // another process refreshed first
+  let token: Token;
+  try {
+    token = await refresh();
+  } catch (error) {
+    // Spent or revoked: end the session here, so waiting processes stop without a request.
+    if (error instanceof InvalidGrantError) await target.store.delete(target.id);
+    throw error;
+  }
+  await target.store.set(target.id, { ...data, [TOKEN_KEY]: token }, target.ttlSeconds);
+  return token;
+}
