@@ -9,6 +9,8 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type AppConfig, type AppEnv, readConfig } from './config.js';
 import { type ResolvedProvider, registerWithDevProvider, resolveProvider } from './provider.js';
+import { createRoutes, type Routes } from './routes.js';
+import { openStore } from './store.js';
 
 /** A running example app. */
 export interface RunningApp {
@@ -30,8 +32,18 @@ export interface AppContext {
   provider: ResolvedProvider;
 }
 
-/** Builds the framework's app and listens on the configured port and host. */
-export type Listen = (context: AppContext) => Promise<Server>;
+/** Builds the framework's HTTP server (not yet listening) over the shared routes. */
+export type CreateServer = (routes: Routes, baseUrl: string | undefined) => Server;
+
+function listen(server: Server, config: AppConfig): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
 
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -60,36 +72,50 @@ function announce(flavour: string, url: string, context: AppContext): void {
   console.log(`oauth2-session example (${flavour}): open ${url}/ to log in with ${using}`);
 }
 
+/** Opens the store, builds the routes and the server, and listens. */
+async function serve(context: AppContext, createServer: CreateServer) {
+  const opened = await openStore(context.config.sessionStore);
+  try {
+    // Handlers see URLs on the configured origin, never on the Host header.
+    const { redirectUri } = context.config;
+    const baseUrl = redirectUri ? new URL(redirectUri).origin : undefined;
+    const server = createServer(createRoutes(context, opened.store), baseUrl);
+    await listen(server, context.config);
+    return { server, closeStore: opened.close };
+  } catch (error) {
+    await opened.close();
+    throw error;
+  }
+}
+
 /**
- * Starts an example app from `env` (the DESIGN.md variables) with the framework's `listen`.
+ * Starts an example app from `env` (the DESIGN.md variables) on the framework's server.
  *
  * @example
- * const app = await startApp('Express', process.env, listenExpress);
+ * const app = await startApp('Express', process.env, expressServer);
  * await app.close();
  */
 export async function startApp(
   flavour: string,
   env: AppEnv,
-  listen: Listen,
+  createServer: CreateServer,
   options: StartOptions = {},
 ): Promise<RunningApp> {
   const config = readConfig(env);
   const provider = await resolveProvider(config);
   const context: AppContext = { config, provider };
-  let server: Server;
-  try {
-    server = await listen(context);
-  } catch (error) {
+  const running = await serve(context, createServer).catch(async (error: unknown) => {
     await provider.devProvider?.close();
     throw error;
-  }
-  const url = publicUrl(config, server);
+  });
+  const url = publicUrl(config, running.server);
   registerWithDevProvider(provider, config.redirectUri ?? `${url}/callback`);
   if (!options.quiet) announce(flavour, url, context);
   return {
     url,
     close: async () => {
-      await closeServer(server);
+      await closeServer(running.server);
+      await running.closeStore();
       await provider.devProvider?.close();
     },
   };

@@ -1,0 +1,44 @@
+/**
+ * The seed's app on Express 5 (`npm start`): `npx tsx examples/github/express.ts`.
+ * Configuration: the environment variables in ./config.ts (DESIGN.md's contract). With no
+ * `OAUTH_CLIENT_ID` it runs against a built-in dev provider, so it works offline.
+ */
+import { createServer, type Server } from 'node:http';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { toExpress } from 'oauth2-session/express';
+import type { AppEnv } from './config.js';
+import type { Routes } from './routes.js';
+import { isMain, type RunningApp, type StartOptions, startApp } from './server.js';
+
+/** An Express app serving the shared routes. */
+export function expressServer(routes: Routes, baseUrl?: string): Server {
+  const app = express();
+  app.disable('x-powered-by');
+  for (const [path, route] of Object.entries(routes)) app.get(path, toExpress(route, { baseUrl }));
+  // Say only that it failed: an error's details are for the developer's debugger, not the page
+  // or the log (they could carry provider answers).
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    console.error(`request failed: ${error instanceof Error ? error.name : 'error'}`);
+    res.status(500).type('text/plain').send('Something went wrong.');
+  });
+  return createServer(app);
+}
+
+/**
+ * Starts the Express app; `PORT=0` picks a free port.
+ *
+ * @example
+ * const app = await start({ PORT: '0' }, { quiet: true });
+ * console.log(app.url);
+ * await app.close();
+ */
+export function start(env: AppEnv = process.env, options: StartOptions = {}): Promise<RunningApp> {
+  return startApp('Express', env, expressServer, options);
+}
+
+if (isMain(import.meta.url)) {
+  const app = await start();
+  const stop = () => void app.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
