@@ -21,6 +21,7 @@ import {
 import { LoginTransactions, lockReplayGuard } from './login-transaction.js';
 import {
   type CoordinatedSession,
+  InProcessRefreshCoordinator,
   type RefreshCoordinationOptions,
   storeRefreshCoordinator,
   TOKEN_KEY,
@@ -128,7 +129,8 @@ export function createOAuthHandlers(options: OAuthHandlersOptions): OAuthHandler
     secure: config.secure,
     replayGuard: lock ? lockReplayGuard(lock) : undefined,
   });
-  const context: HandlerContext = { options, config, sessions, transactions };
+  const inProcess = new InProcessRefreshCoordinator();
+  const context: HandlerContext = { options, config, sessions, transactions, inProcess };
   return {
     sessions,
     login: (request) => guard(() => login(context, request)),
@@ -153,6 +155,8 @@ interface HandlerContext {
   config: ResolvedConfig;
   sessions: SessionManager;
   transactions: LoginTransactions;
+  /** Shares refreshes between this process's requests when no store lock does it. */
+  inProcess: InProcessRefreshCoordinator;
 }
 
 function resolveConfig(options: OAuthHandlersOptions): ResolvedConfig {
@@ -294,7 +298,7 @@ async function withClient(
 
 function coordinatorFor(context: HandlerContext, session: Session) {
   const store = context.sessions.store;
-  if (!store?.refreshLock || !session.loadedId) return undefined;
+  if (!store?.refreshLock || !session.loadedId) return context.inProcess.coordinate;
   const target: CoordinatedSession = {
     store: store as CoordinatedSession['store'], // narrowed: refreshLock checked just above
     id: session.loadedId,

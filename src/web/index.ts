@@ -37,6 +37,7 @@ export {
 } from './login-transaction.js';
 export {
   type CoordinatedSession,
+  InProcessRefreshCoordinator,
   REFRESH_COORDINATION_DEFAULTS,
   type RefreshCoordinationOptions,
   storeRefreshCoordinator,

@@ -108,3 +108,43 @@ async function refreshAsHolder(
   await target.store.set(target.id, { ...data, [TOKEN_KEY]: token }, target.ttlSeconds);
   return token;
 }
+
+/** How long a refresh result is shared with requests that still carry the old token, in ms. */
+const SHARED_RESULT_MS = 30_000;
+/** Most refresh results remembered at once. */
+const SHARED_RESULT_LIMIT = 10_000;
+
+/**
+ * A {@link RefreshCoordinator} within one process, for sessions without a store lock (sealed
+ * cookies). Every request builds its own `OAuth2Session`, so the core's single-flight does not
+ * span requests; this does: requests carrying the same refresh token share one refresh, and
+ * for 30 seconds later ones (a browser that sent the old cookie) get its result instead of
+ * spending the single-use refresh token again. A refusal is shared too, so it costs one request.
+ */
+export class InProcessRefreshCoordinator {
+  readonly #results = new Map<string, { token: Promise<Token>; until: number }>();
+
+  /** The coordinator to pass as `refreshCoordinator`. */
+  readonly coordinate: RefreshCoordinator = (refresh, stale) => {
+    const key = stale.refresh_token ?? stale.access_token;
+    const now = Date.now();
+    const shared = this.#results.get(key);
+    if (shared && shared.until > now) return shared.token;
+    this.#makeRoom(now);
+    const token = refresh();
+    this.#results.set(key, { token, until: now + SHARED_RESULT_MS });
+    token.catch((error: unknown) => {
+      // Only a refusal is final; after a network error or timeout the next request may retry.
+      if (!(error instanceof InvalidGrantError)) this.#results.delete(key);
+    });
+    return token;
+  };
+
+  #makeRoom(now: number): void {
+    if (this.#results.size < SHARED_RESULT_LIMIT) return;
+    for (const [key, entry] of this.#results) if (entry.until <= now) this.#results.delete(key);
+    const oldest = this.#results.keys().next();
+    if (this.#results.size >= SHARED_RESULT_LIMIT && !oldest.done)
+      this.#results.delete(oldest.value);
+  }
+}
