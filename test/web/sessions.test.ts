@@ -7,20 +7,15 @@ import {
   SessionStoreUnavailableError,
 } from 'oauth2-session/web';
 import { describe, expect, it } from 'vitest';
+import { CookieJar } from './helpers/cookie-jar.js';
 
 const SECRET = 'session-test-secret-0123456789-abcdef';
 
 /** The cookies a browser would hold after applying Set-Cookie values to `jar`. */
 function apply(jar: Map<string, string>, setCookies: string[]): Map<string, string> {
-  const next = new Map(jar);
-  for (const line of setCookies) {
-    const [pair, ...attrs] = line.split('; ');
-    const eq = pair!.indexOf('=');
-    const name = pair!.slice(0, eq);
-    if (attrs.includes('Max-Age=0')) next.delete(name);
-    else next.set(name, pair!.slice(eq + 1));
-  }
-  return next;
+  const next = new CookieJar();
+  for (const [n, v] of jar) next.cookies.set(n, v);
+  return next.apply(setCookies).cookies;
 }
 
 const requestWith = (jar: Map<string, string>): Request =>
