@@ -38,8 +38,12 @@ async function showProfile(
     session.destroy();
     return new Response(null, { status: 302, headers: { location: '/' } });
   }
-  const user: unknown = await upstream.json();
-  return Response.json(user, { status: upstream.ok ? 200 : 502 });
+  // Passed through as the provider wrote it (the seed re-encodes it; nothing is gained by that).
+  const headers = {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+  };
+  return new Response(await upstream.text(), { status: upstream.ok ? 200 : 502, headers });
 }
 
 function loggedOut(): Promise<Response> {

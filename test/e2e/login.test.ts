@@ -13,7 +13,11 @@ import { chromiumSkipReason, launchChromium, openSession } from '../harness/chro
 import { startOidcProvider } from '../harness/oidc-provider.js';
 
 const skip = chromiumSkipReason();
-const starters = { express: startExpress, hono: startHono } as const;
+// Express keeps the session in the sealed cookie, Hono in the memory store: both store paths run.
+const flavours = {
+  express: { start: startExpress, store: 'cookie' },
+  hono: { start: startHono, store: 'memory' },
+} as const;
 
 function appEnv(extra: Record<string, string> = {}): Record<string, string> {
   return { PORT: '0', SESSION_SECRET: randomBytes(32).toString('base64url'), ...extra };
@@ -34,10 +38,10 @@ describe.skipIf(skip)('example app in Chromium', () => {
     await browser?.close();
   });
 
-  for (const [flavour, start] of Object.entries(starters)) {
-    test(`${flavour}: / -> dev provider consent -> Authorize -> /profile shows the user; logout ends it`, async () => {
+  for (const [flavour, { start, store }] of Object.entries(flavours)) {
+    test(`${flavour} (${store} sessions): / -> dev provider consent -> Authorize -> /profile shows the user; logout ends it`, async () => {
       // No OAUTH_CLIENT_ID: the app starts the dev provider in-process, as `npm start` does.
-      const app = await start(appEnv(), { quiet: true });
+      const app = await start(appEnv({ SESSION_STORE: store }), { quiet: true });
       const s = await openSession(browser, `${flavour}-dev-provider`);
       try {
         await s.page.goto(`${app.url}/`);
