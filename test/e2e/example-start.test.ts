@@ -6,7 +6,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { start as startExpress } from '../../examples/github/express.js';
 import { start as startHono } from '../../examples/github/hono.js';
 
-const SESSION_SECRET = 's'.repeat(20) + 'never-printed-secret';
+const SESSION_SECRET = `${'s'.repeat(20)}never-printed-secret`;
 const CLIENT_SECRET = 'client-secret-never-printed';
 const PROVIDER = 'http://127.0.0.1:9'; // never contacted: only the redirect is inspected
 
