@@ -24,9 +24,9 @@ const SETTINGS = Object.freeze({
   /** Virtual users at once. */
   concurrency: 8,
   /** Measured rounds per contender. */
-  rounds: 4,
+  rounds: 6,
   /** Logins per contender per round. */
-  loginsPerRound: 120,
+  loginsPerRound: 150,
   /** Logged-in /profile requests per contender per round. */
   profilePerRound: 400,
   /** Logins per contender before measuring (JIT, connection pools), discarded. */
