@@ -92,7 +92,10 @@ export interface OAuth2SessionOptions {
   state?: string | (() => string) | undefined;
   /** A PKCE verifier (restored in the callback); default: a fresh one per authorization URL. */
   codeVerifier?: string | undefined;
-  /** `'S256'` (default) or `false`. `'plain'` is refused with a TypeError. */
+  /**
+   * `'S256'` (default) or `false` (confidential clients only: a public client without PKCE is
+   * refused, RFC 9700 section 2.1.1). `'plain'` is refused with a TypeError.
+   */
   pkce?: 'S256' | false | undefined;
   token?: Token | undefined;
   /** Token endpoint for automatic refresh; without it an expired token is a TokenExpiredError. */
@@ -180,6 +183,9 @@ function checkOptions(o: OAuth2SessionOptions): void {
     throw misuse('clientId must be a non-empty string', 'ERR_INVALID_ARG_TYPE');
   if (o.pkce !== undefined && o.pkce !== 'S256' && o.pkce !== false)
     throw misuse('pkce must be S256 or false');
+  // RFC 9700 section 2.1.1: a public client has nothing but PKCE to bind the code to itself.
+  if (o.pkce === false && !o.clientSecret)
+    throw misuse('pkce cannot be turned off for a public client (no clientSecret)');
   if (o.codeVerifier !== undefined) assertCodeVerifier(o.codeVerifier);
   if (o.clientAuth !== undefined)
     clientAuthMethod({ ...o, method: o.clientAuth, clientSecret: 'x' });

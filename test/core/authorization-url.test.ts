@@ -51,6 +51,7 @@ describe('OAuth2Session.authorizationUrl', () => {
   it('pkce: false leaves the challenge out; plain is refused with a TypeError', async () => {
     const { url, codeVerifier } = await new OAuth2Session({
       clientId: 'c',
+      clientSecret: 's', // a confidential client: a public one may not turn PKCE off
       pkce: false,
     }).authorizationUrl(AUTH);
     expect(new URL(url).searchParams.has('code_challenge')).toBe(false);

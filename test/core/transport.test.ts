@@ -82,7 +82,12 @@ describe('secure transport', () => {
   });
 
   it('token endpoints follow the same rule, before any request', async () => {
-    const s = new OAuth2Session({ clientId: 'c', pkce: false, allowInsecureTransport: false });
+    const s = new OAuth2Session({
+      clientId: 'c',
+      clientSecret: 's',
+      pkce: false,
+      allowInsecureTransport: false,
+    });
     await expect(s.fetchToken('http://idp.example/token', { code: 'c' })).rejects.toBeInstanceOf(
       InsecureTransportError,
     );
@@ -100,7 +105,7 @@ describe('timeouts and abort', () => {
   });
 
   it('the token request has the timeout too', async () => {
-    const s = new OAuth2Session({ clientId: 'c', pkce: false, timeoutMs: 100 });
+    const s = new OAuth2Session({ clientId: 'c', clientSecret: 's', pkce: false, timeoutMs: 100 });
     await expect(s.fetchToken(`${server.url}/slow`, { code: 'x' })).rejects.toBeInstanceOf(
       TimeoutError,
     );
@@ -116,7 +121,12 @@ describe('timeouts and abort', () => {
     await new Promise<void>((r) => drip.listen(0, '127.0.0.1', r));
     const { port } = drip.address() as AddressInfo;
     try {
-      const s = new OAuth2Session({ clientId: 'c', pkce: false, timeoutMs: 200 });
+      const s = new OAuth2Session({
+        clientId: 'c',
+        clientSecret: 's',
+        pkce: false,
+        timeoutMs: 200,
+      });
       const e = await s.fetchToken(`http://127.0.0.1:${port}/token`, { code: 'x' }).catch((x) => x);
       expect(e).toBeInstanceOf(TimeoutError);
     } finally {

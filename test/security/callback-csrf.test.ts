@@ -59,9 +59,9 @@ describe.each(MATRIX)('$flavour / $provider / $store', (options) => {
     const browser = new Browser(target);
     const { back } = await approved(browser);
     const attacker = browser.clone('attacker'); // kept the transaction cookie before it was spent
-    const first = await browser.request(onApp(target, back.href));
+    const first = await browser.request(onApp(back.href));
     expect(first.status).toBe(302);
-    const { body } = await expectRefused(target, () => attacker.request(onApp(target, back.href)), {
+    const { body } = await expectRefused(target, () => attacker.request(onApp(back.href)), {
       status: 400,
     });
     expect(body).toContain('transaction_replayed');
@@ -78,7 +78,7 @@ describe.each(MATRIX)('$flavour / $provider / $store', (options) => {
     const past = new Sealer({ secrets: target.sessionSecret, now: () => Date.now() - 11 * 60_000 });
     const old = await past.seal(name, opened.status === 'ok' ? opened.data : null, 600);
     browser.cookies.set(name, old);
-    await expectRefused(target, () => browser.request(onApp(target, back.href)), { status: 400 });
+    await expectRefused(target, () => browser.request(onApp(back.href)), { status: 400 });
   });
 
   test('case 1: duplicated state or code parameters are refused before any token request', async () => {
@@ -98,7 +98,7 @@ describe.each(MATRIX)('$flavour / $provider / $store', (options) => {
     const attacker = new Browser(target, 'attacker');
     const { back } = await approved(attacker);
     const victim = new Browser(target, 'victim');
-    const { body } = await expectRefused(target, () => victim.request(onApp(target, back.href)), {
+    const { body } = await expectRefused(target, () => victim.request(onApp(back.href)), {
       status: 400,
     });
     expect(body).toContain('transaction_missing');

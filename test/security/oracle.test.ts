@@ -19,7 +19,7 @@ describe('oracle self-check (dev provider, express app)', () => {
     const { authorizeUrl } = await beginLogin(browser);
     const back = await target.authorize(authorizeUrl);
     await expect(
-      expectRefused(target, () => browser.request(onApp(target, back)), { loginRedirect: true }),
+      expectRefused(target, () => browser.request(onApp(back)), { loginRedirect: true }),
     ).rejects.toThrow(/token endpoint calls/);
     expect(browser.sessionCookie()).toBeDefined();
   });

@@ -330,7 +330,7 @@ export async function startTarget(options: TargetOptions = {}): Promise<Target> 
 }
 
 /** The app-side path and query of a URL the provider sent the browser to. */
-export function onApp(target: Target, providerRedirect: string): string {
+export function onApp(providerRedirect: string): string {
   const url = new URL(providerRedirect);
   return `${url.pathname}${url.search}`;
 }
@@ -352,7 +352,7 @@ export async function login(browser: Browser, account?: string, path = '/'): Pro
   const { authorizeUrl } = await beginLogin(browser, path);
   const back = await browser.target.authorize(authorizeUrl, account);
   browser.target.secrets.add('code', new URL(back).searchParams.get('code'));
-  const response = await browser.request(onApp(browser.target, back));
+  const response = await browser.request(onApp(back));
   expect(response.status).toBe(302);
   expect(browser.sessionCookie()).toBeDefined();
   await recordSessionToken(browser);
