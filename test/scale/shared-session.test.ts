@@ -2,10 +2,15 @@
  * Two app instances (separate processes) on one redis-server: a session written by one is read
  * by the other; logout deletes it server-side for both, and revokes the token at the provider.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { redisAvailable } from '../harness/redis.js';
 import { CookieJar, get, isLoginRedirect, login } from './fixtures/browser.js';
-import { onlySessionKey, sessionKeys, storedToken } from './fixtures/redis-sessions.js';
+import {
+  expireStoredToken,
+  onlySessionKey,
+  sessionKeys,
+  storedToken,
+} from './fixtures/redis-sessions.js';
 import { startWorld, type World } from './fixtures/scenario.js';
 
 describe.skipIf(!redisAvailable())('sessions shared by app instances through Redis', () => {
@@ -15,6 +20,9 @@ describe.skipIf(!redisAvailable())('sessions shared by app instances through Red
   });
   afterAll(async () => {
     await world?.close();
+  });
+  beforeEach(async () => {
+    for (const key of await sessionKeys(world.inspect)) await world.inspect.del(key);
   });
 
   it('a session written by instance A is read by instance B', async () => {
@@ -36,7 +44,6 @@ describe.skipIf(!redisAvailable())('sessions shared by app instances through Red
 
   it('logout deletes the server-side session for every instance and revokes the token', async () => {
     const [a, b] = world.instances as [World['instances'][0], World['instances'][0]];
-    for (const key of await sessionKeys(world.inspect)) await world.inspect.del(key);
     const { jar } = await login(a.url);
     const key = await onlySessionKey(world.inspect);
     const oldCookies = jar.clone();
@@ -55,6 +62,27 @@ describe.skipIf(!redisAvailable())('sessions shared by app instances through Red
       expect(isLoginRedirect(replay, world.provider.authorizeUrl)).toBe(true);
     }
     expect(await sessionKeys(world.inspect)).toEqual([]);
+  });
+
+  it("logout during another instance's refresh stays a logout: the refresh does not bring the session back", async () => {
+    const [a, b] = world.instances as [World['instances'][0], World['instances'][0]];
+    const { jar } = await login(a.url);
+    const key = await onlySessionKey(world.inspect);
+    const oldCookies = jar.clone();
+    await expireStoredToken(world.inspect, key);
+    world.proxy.hold();
+    const parked = world.proxy.parkedTotal;
+    const inFlight = get(`${a.url}/profile`, jar.clone(), { keepCookies: false });
+    await world.proxy.parked(parked + 1); // A holds the lock and its refresh is on the way
+    const out = await get(`${b.url}/logout`, jar);
+    expect(out.status).toBe(302);
+    expect(await world.inspect.exists(key)).toBe(0);
+    world.proxy.release();
+    await inFlight;
+
+    expect(await sessionKeys(world.inspect)).toEqual([]);
+    const replay = await get(`${b.url}/profile`, oldCookies);
+    expect(isLoginRedirect(replay, world.provider.authorizeUrl)).toBe(true);
   });
 
   it('a request without a session is sent to log in and writes nothing', async () => {

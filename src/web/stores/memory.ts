@@ -98,6 +98,16 @@ export class MemoryStore implements SessionStore {
     this.#entries.delete(id);
   }
 
+  /** Writes a session only if it exists (and has not expired); answers whether it did. */
+  async replace(id: string, data: SessionData, ttlSeconds: number): Promise<boolean> {
+    assertKey('id', id);
+    assertTtl('ttlSeconds', ttlSeconds);
+    encodeSession(data); // a bad value throws before anything else happens
+    if ((await this.get(id)) === undefined) return false;
+    await this.set(id, data, ttlSeconds);
+    return true;
+  }
+
   /** Drops every expired session now; answers how many. Also done when the store is full. */
   sweep(): number {
     const now = this.#now();

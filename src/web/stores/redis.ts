@@ -234,6 +234,24 @@ export class RedisStore implements SessionStore {
   }
 
   /**
+   * Writes a session only if its key still exists, with one atomic `SET ... PX ... XX`; answers
+   * whether it did. A session deleted meanwhile (logout in another process) stays deleted.
+   */
+  async replace(id: string, data: SessionData, ttlSeconds: number): Promise<boolean> {
+    assertKey('id', id);
+    assertTtl('ttlSeconds', ttlSeconds);
+    const json = encodeSession(data);
+    if (ttlSeconds <= 0) {
+      const deleted = await this.#redis.run((c) => c.del(this.#key(id)));
+      return deleted === 1;
+    }
+    const ok = await this.#redis.run((c) =>
+      c.set(this.#key(id), json, 'PX', ttlToMs(ttlSeconds), 'XX'),
+    );
+    return ok === 'OK';
+  }
+
+  /**
    * Closes the connection if this store opened it (from a URL), and stops reconnecting; a
    * passed-in client is left open. Resolves once the connection has ended (bounded).
    */

@@ -22,6 +22,13 @@ export interface SessionStore {
   /** Deletes a session; deleting a missing one is not an error. */
   delete(id: string): Promise<void>;
   /**
+   * Writes a whole session only if it still exists, atomically; answers whether it did. Used
+   * for write-backs (a refreshed token), so that a session deleted meanwhile by another request
+   * or process (a logout) is not brought back to life. Stores without it get a read-then-write
+   * from the web layer, which leaves a small window.
+   */
+  replace?(id: string, data: SessionData, ttlSeconds: number): Promise<boolean>;
+  /**
    * A lock shared by every process that uses this store, so that only one of them refreshes a
    * session's token at a time. Stores that live in one process may omit it: the in-process
    * single-flight of `OAuth2Session` is then enough.
