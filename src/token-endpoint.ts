@@ -85,8 +85,17 @@ export async function readTokenResponse(
   }
   const text = await readBounded(response, options.maxBytes);
   const fields = parseBody(text, response.headers.get('content-type'));
-  if (fields && typeof fields['error'] === 'string') {
-    throw errorFromParams('token request failed', fields, status, response);
+  const error = fields?.['error'];
+  if (typeof error === 'string') {
+    throw errorFromParams('token request failed', fields!, status, response);
+  }
+  // An `error` that is not a string is still no success: never read a token beside it.
+  if (error !== undefined && error !== null) {
+    throw new OAuth2Error('token response has a malformed error', {
+      code: 'OAUTH_INVALID_RESPONSE',
+      status,
+      response,
+    });
   }
   if (!response.ok) {
     throw new OAuth2Error(`token endpoint answered ${status}`, {

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { MissingTokenError, OAuth2Error } from './errors.js';
+import { MissingTokenError, OAuth2Error, UnsupportedTokenTypeError } from './errors.js';
 
 /**
  * A token as the provider sent it, with wire names kept (RFC 6749 section 5.1), so it is plain
@@ -106,7 +106,8 @@ function optionalString(fields: Record<string, unknown>, name: string): void {
  * @param nowSeconds the current time, epoch seconds
  * @param defaultScope the scope to assume when the answer has none (RFC 6749 section 5.1: the
  *   requested one)
- * @throws MissingTokenError without `access_token`; `OAUTH_INVALID_RESPONSE` on bad field types.
+ * @throws MissingTokenError without `access_token`; `OAUTH_INVALID_RESPONSE` on bad field types;
+ *   UnsupportedTokenTypeError for a `token_type` other than Bearer.
  */
 export function normalizeToken(
   fields: Record<string, unknown>,
@@ -122,6 +123,11 @@ export function normalizeToken(
   }
   if (token_type !== undefined && typeof token_type !== 'string')
     throw invalid('invalid token_type');
+  // RFC 6749 section 7.1: a client must not use a token type it does not understand; only
+  // Bearer (RFC 6750) is sent, so another type is refused before it is stored anywhere.
+  if (token_type && token_type.toLowerCase() !== 'bearer') {
+    throw new UnsupportedTokenTypeError('unsupported token_type');
+  }
   if (scope !== undefined && typeof scope !== 'string' && !Array.isArray(scope)) {
     throw invalid('invalid scope');
   }
