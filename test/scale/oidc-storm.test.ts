@@ -15,6 +15,7 @@ import {
 import { type RedisHandle, redisAvailable, startRedis } from '../harness/redis.js';
 import { CookieJar, follow, get, type Reply } from './fixtures/browser.js';
 import { freePort, type Instance, startInstance } from './fixtures/cluster.js';
+import { expectAllProfiles } from './fixtures/expect-replies.js';
 import {
   expireStoredToken,
   inspector,
@@ -101,9 +102,7 @@ describe.skipIf(!redisAvailable())(
         ),
       );
 
-      const statuses = replies.map((r) => r.status);
-      expect(statuses.filter((s) => s !== 200)).toEqual([]);
-      for (const r of replies) expect(JSON.parse(r.body)).toEqual(profile);
+      expectAllProfiles(replies, profile);
       expect((op.counts['token:refresh_token'] ?? 0) - before).toBe(1);
       const stored = await storedToken(inspect, key);
       expect(stored?.refresh_token === proxy.issuedRefreshTokens.at(-1)).toBe(true);

@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { redisAvailable } from '../harness/redis.js';
 import { type CookieJar, get, login, type Reply } from './fixtures/browser.js';
+import { expectAllProfiles } from './fixtures/expect-replies.js';
 import { expireStoredToken, onlySessionKey, storedToken } from './fixtures/redis-sessions.js';
 import { startWorld, type World } from './fixtures/scenario.js';
 
@@ -25,20 +26,6 @@ function storm(origins: readonly string[], jar: CookieJar, total: number): Promi
       }),
     ),
   );
-}
-
-function expectAllProfiles(replies: readonly Reply[], expected: unknown): void {
-  const statuses = new Map<number, number>();
-  for (const r of replies) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
-  // the fixed text of any other answer (a 503 says why) shows in a failure; never a token
-  const others = [
-    ...new Set(replies.filter((r) => r.status !== 200).map((r) => r.body.slice(0, 80))),
-  ];
-  expect({ statuses: Object.fromEntries(statuses), others }).toEqual({
-    statuses: { 200: replies.length },
-    others: [],
-  });
-  for (const r of replies) expect(JSON.parse(r.body)).toEqual(expected);
 }
 
 describe.skipIf(!redisAvailable())('one refresh across four app processes', () => {
@@ -113,6 +100,9 @@ describe.skipIf(!redisAvailable())('one refresh across four app processes', () =
     await new Promise((r) => setTimeout(r, 300)); // the others are now polling the lock
     await holder.kill();
     expect(await holderReply).toBe('failed');
+    // the dead holder's lock is still there: the others must wait for it to expire
+    const lockKey = key.replace(/sess:/, 'lock:oauth2-refresh:');
+    expect(await world.inspect.pttl(lockKey)).toBeGreaterThan(0);
     await until(() => world.proxy.droppedRefreshes === 1, 5000);
     world.proxy.release();
 
@@ -126,6 +116,7 @@ describe.skipIf(!redisAvailable())('one refresh across four app processes', () =
     const stored = await storedToken(world.inspect, key);
     expect(stored?.refresh_token === world.proxy.issuedRefreshTokens.at(-1)).toBe(true);
     for (const survivor of others) expect(survivor.alive()).toBe(true);
+    expect(await world.inspect.exists(lockKey)).toBe(0); // released by the survivor that refreshed
   });
 });
 
