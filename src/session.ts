@@ -11,6 +11,7 @@ import { type ClientAuthMethod, clientAuthMethod } from './client-auth.js';
 import {
   InvalidGrantError,
   misuse,
+  OAuth2Error,
   TokenExpiredError,
   UnsupportedTokenTypeError,
 } from './errors.js';
@@ -557,9 +558,24 @@ export class OAuth2Session {
     const now = this.#now();
     if (!isExpired(token, now, this.#o.expiryLeewaySeconds ?? defaults.expiryLeewaySeconds))
       return token;
-    if (this.#canRenew(token)) return this.#renew(token);
+    if (this.#canRenew(token)) return this.#renewEarly(token, now);
     if (isExpired(token, now)) throw new TokenExpiredError('access token expired');
     return token;
+  }
+
+  /**
+   * Renews a token that is about to expire. When the renewal fails for a transient reason (5xx,
+   * timeout, network) while the token is still valid, the token is used as is: the next request
+   * tries again, and the session is not lost to a provider hiccup (issue 5, case 14). A refused
+   * grant, or a token already expired, is the caller's error.
+   */
+  async #renewEarly(token: Token, now: number): Promise<Token> {
+    try {
+      return await this.#renew(token);
+    } catch (error) {
+      if (isExpired(token, now) || !isTransient(error)) throw error;
+      return token;
+    }
   }
 
   /** After a 401: renew unless another caller already replaced the rejected token. */
@@ -599,6 +615,20 @@ export class OAuth2Session {
     secureUrl(parts.url, 'request url', this.#insecure);
     return input instanceof Request ? new Request(parts.url, input) : parts.url;
   }
+}
+
+/** Failures that say nothing about the grant: the provider or the network had trouble. */
+const TRANSIENT = new Set<OAuth2Error['code']>([
+  'OAUTH_SERVER_ERROR',
+  'OAUTH_TEMPORARILY_UNAVAILABLE',
+  'OAUTH_TIMEOUT',
+  'OAUTH_NETWORK_ERROR',
+]);
+
+function isTransient(error: unknown): boolean {
+  if (!(error instanceof OAuth2Error)) return false;
+  if (error.code === 'OAUTH_HTTP_ERROR') return (error.status ?? 0) >= 500;
+  return TRANSIENT.has(error.code);
 }
 
 function copyHeaders(from: Headers, to: Headers): void {

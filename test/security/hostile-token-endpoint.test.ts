@@ -146,6 +146,7 @@ describe.each(['express', 'hono'] as const)(
         appUrl: app.url,
         callbackUrl: `${app.url}/callback`,
         sessionSecret,
+        client: { id: 'hostile-client', secret: clientSecret },
         logs,
         secrets,
         dev: undefined,
@@ -153,6 +154,8 @@ describe.each(['express', 'hono'] as const)(
         counts: () => ({ token: token(), refresh: 0, user: idp.hits.get('/user') ?? 0 }),
         authorize: () => Promise.reject(new Error('not a real provider')),
         storeEntries: async () => 0,
+        sessionToken: async () => undefined,
+        proxy: undefined,
         sealer: new Sealer({ secrets: sessionSecret }),
         close: async () => {
           await app.close();

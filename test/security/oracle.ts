@@ -10,6 +10,7 @@
  * - left no token, secret, code or cookie value in the captured logs.
  */
 import { randomBytes } from 'node:crypto';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { type AddressInfo, createServer } from 'node:net';
 import { format } from 'node:util';
 import { Redis } from 'ioredis';
@@ -156,6 +157,8 @@ export interface Target {
   /** The redirect_uri the provider sends the browser back to (may be another origin). */
   callbackUrl: string;
   sessionSecret: string;
+  /** The app's registered client. */
+  client: { id: string; secret: string };
   logs: LogCapture;
   secrets: Secrets;
   dev: DevProvider | undefined;
@@ -166,6 +169,10 @@ export interface Target {
   authorize(authorizeUrl: string, account?: string): Promise<string>;
   /** Session entries in the store (0 with cookie sessions). */
   storeEntries(): Promise<number>;
+  /** The token in `browser`'s session (read from the sealed cookie or the store); recorded as secrets. */
+  sessionToken(browser: Browser): Promise<Record<string, unknown> | undefined>;
+  /** With `tokenProxy`: how the proxy in front of the token endpoint treats refresh requests. */
+  proxy: TokenProxy | undefined;
   sealer: Sealer;
   close(): Promise<void>;
 }
@@ -186,6 +193,56 @@ export interface TargetOptions {
   redirectUri?: string;
   /** Extra environment for the app. */
   env?: Record<string, string>;
+  /** Put a {@link TokenProxy} between the app and the token endpoint. */
+  tokenProxy?: boolean;
+}
+
+/** A proxy in front of the token endpoint that can fail refresh requests on demand. */
+export interface TokenProxy {
+  url: string;
+  /** `pass`: forward; `503`: answer an HTML 503; `hang`: never answer. Code exchanges always pass. */
+  refreshMode: 'pass' | '503' | 'hang';
+  /** Refresh requests that reached the proxy (failed ones included). */
+  refreshes: number;
+  close(): Promise<void>;
+}
+
+async function startTokenProxy(upstream: string): Promise<TokenProxy> {
+  const server: Server = createHttpServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString();
+    if (new URLSearchParams(body).get('grant_type') === 'refresh_token') {
+      proxy.refreshes++;
+      if (proxy.refreshMode === 'hang') return;
+      if (proxy.refreshMode === '503') {
+        res.writeHead(503, { 'content-type': 'text/html' }).end('<h1>Service Unavailable</h1>');
+        return;
+      }
+    }
+    const headers = new Headers();
+    for (const name of ['authorization', 'content-type', 'accept', 'user-agent']) {
+      const value = req.headers[name];
+      if (typeof value === 'string') headers.set(name, value);
+    }
+    const answer = await fetch(upstream, { method: 'POST', headers, body, redirect: 'manual' });
+    res.writeHead(answer.status, {
+      'content-type': answer.headers.get('content-type') ?? 'text/plain',
+    });
+    res.end(await answer.text());
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const { port } = server.address() as AddressInfo;
+  const proxy: TokenProxy = {
+    url: `http://127.0.0.1:${port}/token`,
+    refreshMode: 'pass',
+    refreshes: 0,
+    close: () => {
+      server.closeAllConnections();
+      return new Promise((r) => server.close(() => r()));
+    },
+  };
+  return proxy;
 }
 
 const starters = { express: startExpress, hono: startHono } as const;
@@ -293,7 +350,14 @@ export async function startTarget(options: TargetOptions = {}): Promise<Target> 
         OAUTH_SCOPE: 'openid',
       });
     }
+    let proxy: TokenProxy | undefined;
+    if (options.tokenProxy) {
+      proxy = await startTokenProxy(env.OAUTH_TOKEN_URL!);
+      closers.push(() => proxy!.close());
+      env.OAUTH_TOKEN_URL = proxy.url;
+    }
     Object.assign(env, options.env);
+    const sealer = new Sealer({ secrets: sessionSecret });
     const app = await starters[flavour](env, { quiet: true });
     closers.push(() => app.close());
     const target: Target = {
@@ -302,6 +366,7 @@ export async function startTarget(options: TargetOptions = {}): Promise<Target> 
       appUrl: app.url,
       callbackUrl,
       sessionSecret,
+      client: { id: clientId, secret: clientSecret },
       logs,
       secrets,
       dev,
@@ -319,7 +384,16 @@ export async function startTarget(options: TargetOptions = {}): Promise<Target> 
           ? authorizeAtDev(authorizeUrl, account)
           : completeLogin(authorizeUrl, { account: account ?? 'alice', redirectUri: callbackUrl }),
       storeEntries: async () => (raw ? (await raw.keys('oauth2-session:sess:*')).length : 0),
-      sealer: new Sealer({ secrets: sessionSecret }),
+      sessionToken: async (browser) => {
+        const data = await sessionData(sealer, browser, raw);
+        const token = data?.['token'] as Record<string, unknown> | undefined;
+        for (const field of ['access_token', 'refresh_token', 'id_token']) {
+          secrets.add(field, token?.[field] as string | undefined);
+        }
+        return token;
+      },
+      proxy,
+      sealer,
       close,
     };
     return target;
@@ -359,24 +433,24 @@ export async function login(browser: Browser, account?: string, path = '/'): Pro
   return response;
 }
 
-/** The token held by `browser`'s sealed session (cookie sessions), recorded as secrets. */
-export async function recordSessionToken(
+/** The session data `browser` holds: the sealed cookie's, or the store entry it names. */
+async function sessionData(
+  sealer: Sealer,
   browser: Browser,
+  raw: Redis | undefined,
 ): Promise<Record<string, unknown> | undefined> {
   const cookie = browser.sessionCookie();
   if (!cookie) return undefined;
-  const opened = await browser.target.sealer.unseal<Record<string, unknown>>(cookie[0], cookie[1]);
+  const opened = await sealer.unseal<Record<string, unknown>>(cookie[0], cookie[1]);
   if (opened.status !== 'ok') return undefined;
-  const data = opened.data;
-  const token = (data['token'] ?? Object.values(data).find((v) => typeof v === 'object')) as
-    | Record<string, unknown>
-    | undefined;
-  if (token) {
-    browser.target.secrets.add('access token', token['access_token'] as string);
-    browser.target.secrets.add('refresh token', token['refresh_token'] as string);
-    browser.target.secrets.add('id token', token['id_token'] as string);
-  }
-  return token;
+  if (!raw) return opened.data;
+  const stored = await raw.get(`oauth2-session:sess:${String(opened.data['sid'])}`);
+  return stored ? (JSON.parse(stored) as Record<string, unknown>) : undefined;
+}
+
+/** The token held by `browser`'s session, recorded as secrets. */
+export function recordSessionToken(browser: Browser): Promise<Record<string, unknown> | undefined> {
+  return browser.target.sessionToken(browser);
 }
 
 /** What an attack may still cause (a PKCE-refused exchange is one token call, say). */
