@@ -9,6 +9,7 @@
  */
 
 import { timingSafeEqual } from '../random.js';
+import { BoundedCache } from './bounded-cache.js';
 import {
   type CookieAttributes,
   cookieName,
@@ -38,6 +39,8 @@ export type OpenedTransaction =
 export const TRANSACTION_TTL_SECONDS = 600;
 const NAME_PREFIX = 'oauth2_tx_';
 const MAX_STATE_LENGTH = 512;
+/** Cookie names remembered from `begin` for the callback (a digest is a thread-pool round trip). */
+const NAME_CACHE_ENTRIES = 1024;
 
 /**
  * Marks transactions as used, so a replayed callback (same URL, same cookie) is refused before
@@ -101,6 +104,11 @@ export class LoginTransactions {
   readonly #secure: boolean;
   readonly #guard: ReplayGuard;
   readonly #attributes: CookieAttributes;
+  /**
+   * state -> cookie name, for states this process began (never ones a callback brings), used
+   * once: the name is a pure function of the state, so remembering it changes no answer.
+   */
+  readonly #names = new BoundedCache<string, string>(NAME_CACHE_ENTRIES);
 
   constructor(options: LoginTransactionsOptions) {
     this.#sealer = options.sealer;
@@ -112,6 +120,7 @@ export class LoginTransactions {
   /** The `Set-Cookie` value that stores a new transaction. */
   async begin(transaction: LoginTransaction): Promise<string> {
     const name = await this.#name(transaction.state);
+    this.#names.set(transaction.state, name);
     const sealed = await this.#sealer.seal(name, transaction, TRANSACTION_TTL_SECONDS);
     return serializeCookie(name, sealed, this.#attributes);
   }
@@ -122,7 +131,8 @@ export class LoginTransactions {
    */
   async open(request: Request, state: string | null): Promise<OpenedTransaction> {
     if (!state || state.length > MAX_STATE_LENGTH) return { status: 'missing', clear: [] };
-    const name = await this.#name(state);
+    const name = this.#names.get(state) ?? (await this.#name(state));
+    this.#names.delete(state);
     const clear = [expireCookie(name, this.#attributes)];
     const sealed = requestCookies(request).get(name);
     if (sealed === undefined) return { status: 'missing', clear: [] };

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { BoundedCache } from './bounded-cache.js';
 import { decodeBase64url, encodeBase64url } from './encoding.js';
 import { webMisuse } from './errors.js';
 
@@ -46,6 +47,20 @@ const MAX_SEAL_LENGTH = 64 * 1024;
 const HKDF_SALT = new TextEncoder().encode('oauth2-session sealed-cookie');
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
+/**
+ * Authenticated seals remembered per {@link Sealer}, so that the same cookie coming back (every
+ * request of a logged-in user) is not decrypted again: each Web Crypto call costs tens of
+ * microseconds of thread-pool hand-off. Bounded in entries and in seal length (~4 MB at most).
+ */
+const OPENED_CACHE_ENTRIES = 512;
+const OPENED_CACHE_MAX_SEAL_LENGTH = 4096;
+
+/** A seal this Sealer made or authenticated: its plaintext payload JSON and expiry. */
+interface OpenedSeal {
+  readonly json: string;
+  /** Epoch seconds, from inside the seal. */
+  readonly expiresAt: number;
+}
 
 interface KeySet {
   /** Key id of the sealing key. */
@@ -66,6 +81,14 @@ interface KeySet {
 export class Sealer {
   readonly #keys: Promise<KeySet>;
   readonly #now: () => number;
+  /**
+   * Keyed by the cookie name and the exact, full seal string. Only seals made by this Sealer
+   * (so with its keys) or whose GCM tag verified under its keys get in: such a string opens to
+   * exactly this payload, for this name only (the name is bound as AAD and part of the key).
+   * The expiry inside the seal is checked on every hit, and each hit parses the JSON afresh so
+   * no two requests share an object.
+   */
+  readonly #opened = new BoundedCache<string, OpenedSeal>(OPENED_CACHE_ENTRIES);
 
   /** @throws TypeError `ERR_SECRET_TOO_SHORT` / `ERR_INVALID_ARG_VALUE` on bad secrets. */
   constructor(options: SealerOptions) {
@@ -79,23 +102,27 @@ export class Sealer {
   async seal(name: string, data: unknown, ttlSeconds: number): Promise<string> {
     const { current, keys } = await this.#keys;
     const expiresAt = Math.floor(this.#now() / 1000 + ttlSeconds);
-    const plaintext = encoder.encode(JSON.stringify({ e: expiresAt, d: data }));
+    const json = JSON.stringify({ e: expiresAt, d: data });
     const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
     const ciphertext = await crypto.subtle.encrypt(
       { name: 'AES-GCM', iv, additionalData: aad(current, name) },
       keys.get(current)!,
-      plaintext,
+      encoder.encode(json),
     );
-    return [
+    const sealed = [
       VERSION,
       current,
       encodeBase64url(iv),
       encodeBase64url(new Uint8Array(ciphertext)),
     ].join('.');
+    this.#remember(name, sealed, { json, expiresAt });
+    return sealed;
   }
 
   /** Opens a seal made for the cookie `name`; never throws on bad input. */
   async unseal<T = unknown>(name: string, sealed: string): Promise<UnsealResult<T>> {
+    const known = typeof sealed === 'string' ? this.#opened.get(cacheKey(name, sealed)) : undefined;
+    if (known) return this.#fromCache<T>(name, sealed, known);
     const parts = splitSeal(sealed);
     if (!parts) return { status: 'malformed' };
     const key = (await this.#keys).keys.get(parts.keyId);
@@ -110,13 +137,21 @@ export class Sealer {
     } catch {
       return { status: 'tampered' }; // the GCM tag did not verify: altered, truncated or moved
     }
-    return this.#readPayload<T>(plaintext);
+    let json: string;
+    try {
+      json = decoder.decode(plaintext);
+    } catch {
+      return { status: 'malformed' };
+    }
+    const result = this.#readPayload<T>(json);
+    if (result.status === 'ok') this.#remember(name, sealed, { json, expiresAt: result.expiresAt });
+    return result;
   }
 
-  #readPayload<T>(plaintext: ArrayBuffer): UnsealResult<T> {
+  #readPayload<T>(json: string): UnsealResult<T> {
     let payload: unknown;
     try {
-      payload = JSON.parse(decoder.decode(plaintext));
+      payload = JSON.parse(json);
     } catch {
       return { status: 'malformed' };
     }
@@ -124,6 +159,23 @@ export class Sealer {
     if (payload.e * 1000 <= this.#now()) return { status: 'expired' };
     return { status: 'ok', data: payload.d as T, expiresAt: payload.e };
   }
+
+  #remember(name: string, sealed: string, opened: OpenedSeal): void {
+    if (sealed.length <= OPENED_CACHE_MAX_SEAL_LENGTH)
+      this.#opened.set(cacheKey(name, sealed), opened);
+  }
+
+  /** A remembered seal: the same checks as a decrypted one (expiry first), a fresh parse. */
+  #fromCache<T>(name: string, sealed: string, known: OpenedSeal): UnsealResult<T> {
+    const result = this.#readPayload<T>(known.json);
+    if (result.status !== 'ok') this.#opened.delete(cacheKey(name, sealed));
+    return result;
+  }
+}
+
+/** The cache key: a seal has no line feed (base64url and dots), so the pair is unambiguous. */
+function cacheKey(name: string, sealed: string): string {
+  return `${name}\n${sealed}`;
 }
 
 function isPayload(value: unknown): value is { e: number; d: unknown } {

@@ -104,6 +104,24 @@ describe('Sealer', () => {
     expect((await sealer.unseal('oauth_tx', sealed)).status).toBe('tampered');
   });
 
+  it('unseal of a remembered seal: same checks (name, expiry), a fresh object every time', async () => {
+    let now = 1_700_000_000_000;
+    const sealer = new Sealer({ secrets: SECRET_A, now: () => now });
+    const sealed = await sealer.seal('sid', { a: { b: 1 } }, 10);
+    const first = await sealer.unseal<{ a: { b: number } }>('sid', sealed);
+    if (first.status !== 'ok') throw new Error(first.status);
+    first.data.a.b = 2; // a caller changing its copy must not change the next request's
+    await expect(sealer.unseal('sid', sealed)).resolves.toMatchObject({ data: { a: { b: 1 } } });
+    expect((await sealer.unseal('other', sealed)).status).toBe('tampered');
+    expect((await new Sealer({ secrets: SECRET_B }).unseal('sid', sealed)).status).toBe(
+      'unknown-key',
+    );
+    now += 10_000;
+    expect((await sealer.unseal('sid', sealed)).status).toBe('expired');
+    now -= 5_000; // a clock stepping back re-opens it only through the same checks
+    expect((await sealer.unseal('sid', sealed)).status).toBe('ok');
+  });
+
   it('new Sealer: short or missing secrets are TypeErrors with a code', () => {
     expect(() => new Sealer({ secrets: 'short' })).toThrow(
       expect.objectContaining({ name: 'TypeError', code: 'ERR_SECRET_TOO_SHORT' }),
