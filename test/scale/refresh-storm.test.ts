@@ -78,6 +78,22 @@ describe.skipIf(!redisAvailable())('one refresh across four app processes', () =
     expect(stored?.refresh_token === world.proxy.issuedRefreshTokens.at(-1)).toBe(true);
   });
 
+  it('requests waiting in one process share one coordination: Redis reads stay near one per request', async () => {
+    const origins = world.instances.map((i) => i.url);
+    await expireStoredToken(world.inspect, key);
+    const before = await commandCalls(world.inspect);
+    const started = Date.now();
+    const replies = await storm(origins, jar, 200);
+    const elapsed = Date.now() - started;
+    const after = await commandCalls(world.inspect);
+    expectAllProfiles(replies, profile);
+    // each request loads its session once (200 GETs); beyond that, at most one poller per
+    // process re-reads the store every 50 ms (plus a read per lock taken). Per-request pollers
+    // would add a read for every waiting request (about 200 more).
+    const pollBound = world.instances.length * (Math.ceil(elapsed / 50) + 3);
+    expect(after.get - before.get - replies.length).toBeLessThanOrEqual(pollBound);
+  });
+
   it('the lock holder is killed mid-refresh: another instance completes it after the lock expires', async () => {
     const [holder, ...others] = world.instances;
     if (!holder) throw new Error('no instances');
@@ -119,6 +135,14 @@ describe.skipIf(!redisAvailable())('one refresh across four app processes', () =
     expect(await world.inspect.exists(lockKey)).toBe(0); // released by the survivor that refreshed
   });
 });
+
+/** Calls per Redis command so far (INFO commandstats). */
+async function commandCalls(redis: World['inspect']): Promise<{ get: number; set: number }> {
+  const info = await redis.info('commandstats');
+  const calls = (name: string) =>
+    Number(new RegExp(`cmdstat_${name}:calls=(\\d+)`).exec(info)?.[1] ?? 0);
+  return { get: calls('get'), set: calls('set') };
+}
 
 async function until(condition: () => boolean, boundMs: number): Promise<void> {
   const deadline = Date.now() + boundMs;

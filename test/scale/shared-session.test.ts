@@ -48,6 +48,9 @@ describe.skipIf(!redisAvailable())('sessions shared by app instances through Red
     const key = await onlySessionKey(world.inspect);
     const oldCookies = jar.clone();
     const revokesBefore = world.provider.counts.revoke;
+    const token = await storedToken(world.inspect, key);
+    const bearer = { authorization: `Bearer ${token?.access_token}`, 'user-agent': 'scale-test' };
+    expect((await fetch(world.provider.userUrl, { headers: bearer })).status).toBe(200);
 
     const out = await get(`${b.url}/logout`, jar);
     expect(out.status).toBeGreaterThanOrEqual(300);
@@ -55,6 +58,8 @@ describe.skipIf(!redisAvailable())('sessions shared by app instances through Red
     expect(await world.inspect.exists(key)).toBe(0);
     expect(await sessionKeys(world.inspect)).toEqual([]);
     expect(world.provider.counts.revoke).toBe(revokesBefore + 1);
+    // revoked at the provider, not only forgotten here
+    expect((await fetch(world.provider.userUrl, { headers: bearer })).status).toBe(401);
 
     // the cookie from before logout, replayed on either instance, is not logged in
     for (const instance of [a, b]) {
