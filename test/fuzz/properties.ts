@@ -14,6 +14,8 @@ import { Sealer, safeReturnPath } from 'oauth2-session/web';
 /** A named property, runnable with any number of runs. */
 export interface FuzzProperty {
   name: string;
+  /** Whether some inputs are accepted and some refused (false: every input is an error). */
+  twoSided: boolean;
   /** Runs the property; answers how many inputs were accepted and how many refused. */
   run(numRuns: number, seed?: number): Promise<FuzzTally>;
 }
@@ -102,6 +104,7 @@ const wellFormedPlus = fc
 /** Callback reader: a code only with exactly one matching state, one code and no error. */
 const callbackParser: FuzzProperty = {
   name: 'readAuthorizationResponse (callback URL)',
+  twoSided: true,
   run: async (numRuns, seed) => {
     const t = tally();
     await fc.assert(
@@ -221,6 +224,7 @@ const STATUSES = [200, 200, 200, 201, 400, 401, 403, 404, 429, 500, 502, 503] as
 /** Token reader: a Token with a header-safe access_token and finite expiry, or a typed error. */
 const tokenParser: FuzzProperty = {
   name: 'readTokenResponse (JSON and form)',
+  twoSided: true,
   run: async (numRuns, seed) => {
     const t = tally();
     await fc.assert(
@@ -288,6 +292,7 @@ function applyEdit(seal: string, e: Edit): string {
  */
 const sealOpener: FuzzProperty = {
   name: 'Sealer.unseal (sealed cookies)',
+  twoSided: true,
   run: async (numRuns, seed) => {
     const sealer = new Sealer({ secrets: [SECRET, RETIRED] });
     const retired = new Sealer({ secrets: [RETIRED] });
@@ -388,6 +393,7 @@ function isSameOriginPath(path: string): boolean {
 /** Return-path check: always a same-origin path, stable when checked again. */
 const returnPath: FuzzProperty = {
   name: 'safeReturnPath (open redirect)',
+  twoSided: true,
   run: async (numRuns, seed) => {
     const t = tally();
     await fc.assert(
@@ -409,10 +415,51 @@ const returnPath: FuzzProperty = {
   },
 };
 
+const tokenChar = fc.constantFrom(
+  ...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~+/'.split(''),
+);
+const credential = fc.string({ unit: tokenChar, minLength: 16, maxLength: 64 });
+
+/**
+ * Error bodies that are not OAuth errors (an HTML 500, a proxy page) are kept as a short excerpt
+ * for debugging: a credential-looking value anywhere in them never survives into the error.
+ */
+const errorRedaction: FuzzProperty = {
+  name: 'token endpoint error excerpt (no credential survives)',
+  twoSided: false,
+  run: async (numRuns, seed) => {
+    const t = tally();
+    await fc.assert(
+      fc.asyncProperty(
+        fragment,
+        credential,
+        fragment,
+        fc.constantFrom('', 'access_token=', '"refresh_token": "', 'code=', 'Bearer ', '<pre>'),
+        fc.constantFrom(400, 401, 500, 502, 503),
+        async (before, secret, after, label, status) => {
+          const body = `${before}${label}${secret}${after}`;
+          const response = new Response(body, { status, headers: { 'content-type': 'text/html' } });
+          const error = await readTokenResponse(response, { nowSeconds: 0, maxBytes: 65_536 }).then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+          if (!(error instanceof OAuth2Error)) return false;
+          t.refused++; // every input is an error; what counts is what it shows
+          const shown = `${error.message} ${JSON.stringify(error)} ${String(error)}`;
+          return !shown.includes(secret);
+        },
+      ),
+      { numRuns, seed },
+    );
+    return t;
+  },
+};
+
 /** Every fuzz property, in the order the script runs them. */
 export const properties: readonly FuzzProperty[] = [
   callbackParser,
   tokenParser,
+  errorRedaction,
   sealOpener,
   returnPath,
 ];
