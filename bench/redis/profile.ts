@@ -4,14 +4,14 @@
  * Express), one dev provider in its own process, measured in interleaved rounds in one run.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { startRedis } from '../../test/harness/redis.js';
 import { CookieJar, get, login } from '../../test/scale/fixtures/browser.js';
 import {
+  freePorts,
   type Instance,
   type InstanceEnv,
-  startInstance,
+  startInstanceOnOneOf,
 } from '../../test/scale/fixtures/cluster.js';
 import { type CompareOptions, type Comparison, compare } from '../lib/measure.js';
 import { type ChildServer, spawnServer } from '../web/process.js';
@@ -28,26 +28,16 @@ export const PROFILE_RUN: CompareOptions & { users: number } = {
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const serveScript = fileURLToPath(new URL('../web/serve.ts', import.meta.url));
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
 interface Pair {
   store: string;
   clientId: string;
   clientSecret: string;
-  ports: number[];
+  /** Candidate ports per instance: callbacks are registered before the instances listen. */
+  ports: number[][];
 }
 
 async function pair(name: string, store: string): Promise<Pair> {
-  const ports = [await freePort(), await freePort()];
+  const ports = [await freePorts(3), await freePorts(3)];
   return { store, clientId: `bench-${name}`, clientSecret: randomBytes(20).toString('hex'), ports };
 }
 
@@ -55,13 +45,13 @@ function devClients(pairs: readonly Pair[]) {
   return pairs.map((p) => ({
     clientId: p.clientId,
     clientSecret: p.clientSecret,
-    redirectUris: p.ports.map((port) => `http://127.0.0.1:${port}/callback`),
+    redirectUris: p.ports.flat().map((port) => `http://127.0.0.1:${port}/callback`),
   }));
 }
 
 function instanceEnv(p: Pair, provider: ChildServer, port: number, secret: string): InstanceEnv {
   return {
-    PORT: String(port),
+    OAUTH_REDIRECT_URI: `http://127.0.0.1:${port}/callback`,
     OAUTH_CLIENT_ID: p.clientId,
     OAUTH_CLIENT_SECRET: p.clientSecret,
     OAUTH_AUTHORIZE_URL: `${provider.url}/login/oauth/authorize`,
@@ -109,8 +99,10 @@ export async function measureProfile(): Promise<Comparison> {
     for (const p of pairs) {
       const secret = randomBytes(32).toString('base64url');
       const instances: Instance[] = [];
-      for (const port of p.ports) {
-        const instance = await startInstance(instanceEnv(p, provider, port, secret));
+      for (const candidates of p.ports) {
+        const instance = await startInstanceOnOneOf(candidates, (port) =>
+          instanceEnv(p, provider, port, secret),
+        );
         stops.push(() => instance.close());
         instances.push(instance);
       }

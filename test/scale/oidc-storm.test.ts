@@ -14,7 +14,12 @@ import {
 } from '../harness/oidc-provider.js';
 import { type RedisHandle, redisAvailable, startRedis } from '../harness/redis.js';
 import { CookieJar, follow, get, type Reply } from './fixtures/browser.js';
-import { freePort, type Instance, startInstance } from './fixtures/cluster.js';
+import {
+  freePorts,
+  type Instance,
+  startInstance,
+  startInstanceOnOneOf,
+} from './fixtures/cluster.js';
 import { expectAllProfiles } from './fixtures/expect-replies.js';
 import {
   expireStoredToken,
@@ -40,8 +45,9 @@ describe.skipIf(!redisAvailable())(
       redis = await startRedis();
       inspect = inspector(redis.url);
       const clientSecret = randomBytes(24).toString('base64url');
-      const port = await freePort();
-      callbackUrl = `http://127.0.0.1:${port}/callback`;
+      // candidate ports for instance 0: its callback is registered before it listens
+      const ports = await freePorts(3);
+      const callbacks = ports.map((port) => `http://127.0.0.1:${port}/callback`);
       op = await startOidcProvider({
         accessTokenTtl: 3600,
         clients: [
@@ -49,7 +55,7 @@ describe.skipIf(!redisAvailable())(
             client_id: CLIENT_ID,
             client_secret: clientSecret,
             token_endpoint_auth_method: 'client_secret_basic',
-            redirect_uris: [callbackUrl],
+            redirect_uris: callbacks,
             grant_types: ['authorization_code', 'refresh_token'],
           },
         ],
@@ -61,13 +67,18 @@ describe.skipIf(!redisAvailable())(
         OAUTH_AUTHORIZE_URL: op.authorizeUrl,
         OAUTH_TOKEN_URL: proxy.url(new URL(op.tokenUrl).pathname),
         OAUTH_USER_URL: op.userinfoUrl,
-        OAUTH_REDIRECT_URI: callbackUrl,
         OAUTH_SCOPE: 'openid',
         SESSION_SECRET: randomBytes(32).toString('base64url'),
         SESSION_STORE: redis.url,
       };
-      for (let i = 0; i < 4; i += 1) {
-        instances.push(await startInstance({ ...env, PORT: i === 0 ? String(port) : '0' }));
+      const first = await startInstanceOnOneOf(ports, (port) => ({
+        ...env,
+        OAUTH_REDIRECT_URI: `http://127.0.0.1:${port}/callback`,
+      }));
+      instances.push(first);
+      callbackUrl = `${first.url}/callback`;
+      for (let i = 1; i < 4; i += 1) {
+        instances.push(await startInstance({ ...env, OAUTH_REDIRECT_URI: callbackUrl }));
       }
     });
     afterAll(async () => {
