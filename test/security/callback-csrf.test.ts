@@ -14,10 +14,9 @@ import {
   onApp,
   startTarget,
   type Target,
-  targetName,
 } from './oracle.js';
 
-describe.each(MATRIX)('$flavour / $provider / $store', (options) => {
+describe.each(MATRIX)('$name', (options) => {
   let target: Target;
   beforeAll(async () => {
     target = await startTarget(options);
@@ -37,7 +36,7 @@ describe.each(MATRIX)('$flavour / $provider / $store', (options) => {
   const callback = (params: Record<string, string> | [string, string][]) =>
     `/callback?${new URLSearchParams(params).toString()}`;
 
-  test(`${targetName(options)}: case 1, callback without state is refused`, async () => {
+  test(`case 1, callback without state is refused`, async () => {
     const browser = new Browser(target);
     const { code } = await approved(browser);
     await expectRefused(target, () => browser.request(callback({ code })), { status: 400 });

@@ -13,10 +13,9 @@ import {
   recordSessionToken,
   startTarget,
   type Target,
-  targetName,
 } from './oracle.js';
 
-describe.each(MATRIX)('$flavour / $provider / $store', (options) => {
+describe.each(MATRIX)('$name', (options) => {
   let target: Target;
   beforeAll(async () => {
     target = await startTarget(options);
@@ -25,7 +24,7 @@ describe.each(MATRIX)('$flavour / $provider / $store', (options) => {
     await target?.close();
   });
 
-  test(`${targetName(options)}: case 4, a code stolen from another login fails PKCE at the token endpoint; no session`, async () => {
+  test(`case 4, a code stolen from another login fails PKCE at the token endpoint; no session`, async () => {
     // The attacker's own login yields a code bound to the attacker's PKCE verifier.
     const attacker = new Browser(target, 'attacker');
     const own = await beginLogin(attacker);

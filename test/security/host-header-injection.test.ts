@@ -5,7 +5,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Browser, login, MATRIX, startTarget, type Target, targetName } from './oracle.js';
+import { Browser, login, MATRIX, startTarget, type Target } from './oracle.js';
 
 const EVIL = 'evil.example';
 const INJECTED = {
@@ -33,7 +33,7 @@ function rawGet(base: string, path: string, headers: Record<string, string>) {
   });
 }
 
-describe.each(MATRIX)('$flavour / $provider / $store', (options) => {
+describe.each(MATRIX)('$name', (options) => {
   let target: Target;
   beforeAll(async () => {
     target = await startTarget(options);
@@ -42,7 +42,7 @@ describe.each(MATRIX)('$flavour / $provider / $store', (options) => {
     await target?.close();
   });
 
-  test(`${targetName(options)}: case 9, injected host headers do not change the redirect_uri`, async () => {
+  test(`case 9, injected host headers do not change the redirect_uri`, async () => {
     const { status, location } = await rawGet(target.appUrl, '/', INJECTED);
     expect(status).toBe(302);
     const authorize = new URL(location!);

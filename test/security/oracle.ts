@@ -179,6 +179,8 @@ export interface Target {
 
 /** Options of {@link startTarget}. */
 export interface TargetOptions {
+  /** A title for test reports. */
+  name?: string;
   flavour?: Flavour;
   provider?: ProviderKind;
   /** `cookie` (default) or `redis` (a redis-server is started for the target). */
@@ -511,8 +513,18 @@ export async function expectRefused(
  * kinds of session (sealed cookie, Redis store).
  */
 export const MATRIX: readonly TargetOptions[] = [
-  { flavour: 'express', provider: 'dev', store: 'cookie' },
-  { flavour: 'hono', provider: 'oidc', store: 'redis' },
+  {
+    name: 'express + dev provider + cookie sessions',
+    flavour: 'express',
+    provider: 'dev',
+    store: 'cookie',
+  },
+  {
+    name: 'hono + node-oidc-provider + redis sessions',
+    flavour: 'hono',
+    provider: 'oidc',
+    store: 'redis',
+  },
 ];
 
 export const targetName = (o: TargetOptions) =>

@@ -49,7 +49,7 @@ describe('case 6: PKCE configuration refused at start-up', () => {
   });
 });
 
-describe.each(MATRIX)('case 6: the example app sends S256 ($provider)', (options) => {
+describe.each(MATRIX)('case 6: the example app sends S256 ($name)', (options) => {
   let target: Target;
   beforeAll(async () => {
     target = await startTarget(options);

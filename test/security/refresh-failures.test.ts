@@ -17,13 +17,12 @@ import {
   parseSetCookie,
   startTarget,
   type Target,
-  targetName,
 } from './oracle.js';
 
 /** Access tokens that live 30 s: inside the 60 s refresh leeway, so every use refreshes first. */
 const SHORT_TTL = 30;
 
-describe.each(MATRIX)('$flavour / $provider / $store', (options) => {
+describe.each(MATRIX)('$name', (options) => {
   let target: Target;
   beforeAll(async () => {
     target = await startTarget({
@@ -69,7 +68,7 @@ describe.each(MATRIX)('$flavour / $provider / $store', (options) => {
     await rotated.body?.cancel();
   }
 
-  test(`${targetName(options)}: case 14, invalid_grant clears the session once and sends the user to log in`, async () => {
+  test(`case 14, invalid_grant clears the session once and sends the user to log in`, async () => {
     const browser = await loggedIn();
     await spendRefreshToken(browser);
     const before = target.counts();

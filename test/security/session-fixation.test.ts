@@ -4,9 +4,9 @@
  * store mode), so the attacker's cookie never reaches the victim's token.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Browser, login, MATRIX, startTarget, type Target, targetName } from './oracle.js';
+import { Browser, login, MATRIX, startTarget, type Target } from './oracle.js';
 
-describe.each(MATRIX)('$flavour / $provider / $store', (options) => {
+describe.each(MATRIX)('$name', (options) => {
   let target: Target;
   beforeAll(async () => {
     target = await startTarget(options);
@@ -28,7 +28,7 @@ describe.each(MATRIX)('$flavour / $provider / $store', (options) => {
     return (await response.json()) as Record<string, unknown>;
   }
 
-  test(`${targetName(options)}: case 12, a planted pre-login session does not survive the victim's login`, async () => {
+  test(`case 12, a planted pre-login session does not survive the victim's login`, async () => {
     const attacker = new Browser(target, 'attacker');
     await login(attacker, attackerAccount);
     const planted = attacker.sessionCookie()!;
