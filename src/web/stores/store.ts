@@ -47,6 +47,22 @@ export interface RefreshLock {
   release(key: string, owner: string): Promise<boolean>;
 }
 
+/**
+ * Writes a session only while it exists: the store's atomic {@link SessionStore.replace} when it
+ * has one, else a read then a write. Answers whether it wrote.
+ */
+export async function replaceSession(
+  store: SessionStore,
+  id: string,
+  data: SessionData,
+  ttlSeconds: number,
+): Promise<boolean> {
+  if (store.replace) return store.replace(id, data, ttlSeconds);
+  if ((await store.get(id)) === undefined) return false;
+  await store.set(id, data, ttlSeconds);
+  return true;
+}
+
 /** The store's backend cannot be reached; the web layer answers 503 and writes nothing. */
 export class SessionStoreUnavailableError extends Error {
   readonly code = 'SESSION_STORE_UNAVAILABLE';
