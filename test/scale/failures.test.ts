@@ -125,7 +125,7 @@ describe.skipIf(!redisAvailable())('failures across four app processes', () => {
     expect(await sessionKeys(world.inspect)).toEqual([key]);
     const retry = await get(`${world.instances[1]?.url}/profile`, attempt.jar);
     expect(isLoginRedirect(retry, world.provider.authorizeUrl)).toBe(true);
-  });
+  }, 60_000);
 });
 
 /** Repeats a GET until it answers `status` or `boundMs` passes; answers the last reply. */

@@ -133,7 +133,7 @@ describe.skipIf(!redisAvailable())('one refresh across four app processes', () =
     expect(stored?.refresh_token === world.proxy.issuedRefreshTokens.at(-1)).toBe(true);
     for (const survivor of others) expect(survivor.alive()).toBe(true);
     expect(await world.inspect.exists(lockKey)).toBe(0); // released by the survivor that refreshed
-  });
+  }, 60_000);
 });
 
 /** Calls per Redis command so far (INFO commandstats). */
