@@ -7,7 +7,8 @@
 
 import { InvalidGrantError, TimeoutError, TokenExpiredError } from '../errors.js';
 import type { ComplianceHooks } from '../hooks.js';
-import { OAuth2Session, type OAuth2SessionOptions } from '../session.js';
+import { randomString } from '../random.js';
+import { defaults, OAuth2Session, type OAuth2SessionOptions } from '../session.js';
 import type { Token } from '../token.js';
 import type { FetchLike } from '../transport.js';
 import { isHttpsUrl } from './cookies.js';
@@ -214,11 +215,14 @@ function newClient(context: HandlerContext, extra: Partial<OAuth2SessionOptions>
 async function login(context: HandlerContext, request: Request): Promise<Response> {
   const requested = new URL(request.url).searchParams.get('return_to');
   const returnTo = requested === null ? context.config.afterLoginPath : safeReturnPath(requested);
-  const client = newClient(context, {});
-  const { url, state, codeVerifier } = await client.authorizationUrl(
-    context.config.authorizeUrl,
-    context.options.authorizationParams,
-  );
+  // The state is made here (as the core would: 256 random bits) so that the transaction's
+  // cookie name (a digest of it) is derived alongside the PKCE challenge, not after it.
+  const state = randomString(defaults.stateBytes);
+  const client = newClient(context, { state });
+  const [{ url, codeVerifier }] = await Promise.all([
+    client.authorizationUrl(context.config.authorizeUrl, context.options.authorizationParams),
+    context.transactions.prepare(state),
+  ]);
   const cookie = await context.transactions.begin({ state, codeVerifier, returnTo });
   return redirect(url, [cookie], { 'referrer-policy': 'no-referrer' });
 }

@@ -117,10 +117,19 @@ export class LoginTransactions {
     this.#attributes = { secure: options.secure, maxAgeSeconds: TRANSACTION_TTL_SECONDS };
   }
 
+  /**
+   * Starts deriving the cookie name of a transaction with `state` (and remembers it for
+   * {@link begin} and the callback), so it can run alongside other Web Crypto work.
+   */
+  async prepare(state: string): Promise<string> {
+    const name = this.#names.get(state) ?? (await this.#name(state));
+    this.#names.set(state, name);
+    return name;
+  }
+
   /** The `Set-Cookie` value that stores a new transaction. */
   async begin(transaction: LoginTransaction): Promise<string> {
-    const name = await this.#name(transaction.state);
-    this.#names.set(transaction.state, name);
+    const name = await this.prepare(transaction.state);
     const sealed = await this.#sealer.seal(name, transaction, TRANSACTION_TTL_SECONDS);
     return serializeCookie(name, sealed, this.#attributes);
   }
