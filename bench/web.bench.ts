@@ -29,8 +29,13 @@ const SETTINGS = Object.freeze({
   loginsPerRound: 150,
   /** Logged-in /profile requests per contender per round. */
   profilePerRound: 400,
-  /** Logins per contender before measuring (JIT, connection pools), discarded. */
-  warmupLogins: 40,
+  /**
+   * Logins per contender before measuring (JIT, connection pools), discarded. 40 left every
+   * contender's first round at about half its later rate (the JIT was still at work).
+   */
+  warmupLogins: 150,
+  /** Logged-in /profile requests per contender before measuring, discarded. */
+  warmupProfile: 200,
   /** Stop starting new rounds after this many ms of measuring. */
   budgetMs: 80_000,
 });
@@ -117,9 +122,10 @@ function roundOrder<T>(items: readonly T[], i: number): T[] {
 }
 
 async function measureRounds(contenders: Contender[], notes: string[]): Promise<void> {
-  const { concurrency, loginsPerRound, profilePerRound, warmupLogins } = SETTINGS;
+  const { concurrency, loginsPerRound, profilePerRound, warmupLogins, warmupProfile } = SETTINGS;
   for (const c of contenders) {
     await measureLogins({ origin: c.server.url, total: warmupLogins, concurrency });
+    await measureProfile({ origin: c.server.url, total: warmupProfile, concurrency });
   }
   const deadline = Date.now() + SETTINGS.budgetMs;
   for (let i = 0; i < SETTINGS.rounds; i += 1) {
