@@ -10,6 +10,7 @@
  */
 import type { OAuth2Session } from 'oauth2-session';
 import { createOAuthHandlers, type SessionStore } from 'oauth2-session/web';
+import { revokerFor } from './revoke.js';
 import type { AppContext } from './server.js';
 
 /** A Web handler. */
@@ -68,6 +69,7 @@ export function createRoutes(context: AppContext, store: SessionStore | undefine
     // The seed's login route is `/`: a visitor without a session is sent there.
     loginPath: '/',
     allowInsecureTransport: config.allowInsecureTransport,
+    onLogout: revokerFor(provider),
   });
   return {
     '/': auth.login,

@@ -10,7 +10,7 @@ import { InvalidGrantError, TimeoutError } from '../errors.js';
 import { timingSafeEqual } from '../random.js';
 import type { RefreshCoordinator } from '../session.js';
 import type { Token } from '../token.js';
-import type { SessionData, SessionStore } from './stores/store.js';
+import { replaceSession, type SessionData, type SessionStore } from './stores/store.js';
 
 /** Timing of the coordination, in milliseconds. */
 export interface RefreshCoordinationOptions {
@@ -62,7 +62,7 @@ export function storeRefreshCoordinator(
 ): RefreshCoordinator {
   const timing = { ...REFRESH_COORDINATION_DEFAULTS, ...options };
   const key = `oauth2-refresh:${target.id}`;
-  return async (refresh, stale) => {
+  const coordinate: RefreshCoordinator = async (refresh, stale) => {
     const deadline = Date.now() + timing.maxWaitMs;
     for (;;) {
       const owner = await target.store.refreshLock.acquire(key, timing.lockTtlMs);
@@ -79,6 +79,33 @@ export function storeRefreshCoordinator(
       if (Date.now() >= deadline) throw new TimeoutError('refresh coordination timed out');
     }
   };
+  // Every request builds its own OAuth2Session, so the core's single-flight does not span
+  // requests: join the coordination already under way in this process for the same session
+  // and stale token, so one process takes the lock and polls the store once, not per request.
+  return (refresh, stale) =>
+    joinUnderway(target.store, `${target.id}\n${stale.access_token}`, () =>
+      coordinate(refresh, stale),
+    );
+}
+
+/** Coordinations under way in this process, per store, by session id and stale token. */
+const underway = new WeakMap<SessionStore, Map<string, Promise<Token>>>();
+
+function joinUnderway(
+  store: SessionStore,
+  key: string,
+  start: () => Promise<Token>,
+): Promise<Token> {
+  let byKey = underway.get(store);
+  if (!byKey) {
+    byKey = new Map();
+    underway.set(store, byKey);
+  }
+  const running = byKey.get(key);
+  if (running) return running;
+  const started = start().finally(() => byKey.delete(key));
+  byKey.set(key, started);
+  return started;
 }
 
 /** The stored token now; InvalidGrantError when the session is gone. */
@@ -105,7 +132,11 @@ async function refreshAsHolder(
     if (error instanceof InvalidGrantError) await target.store.delete(target.id);
     throw error;
   }
-  await target.store.set(target.id, { ...data, [TOKEN_KEY]: token }, target.ttlSeconds);
+  // Only while the session exists: a logout during the refresh stays a logout.
+  const fresh = { ...data, [TOKEN_KEY]: token };
+  if (!(await replaceSession(target.store, target.id, fresh, target.ttlSeconds))) {
+    throw new InvalidGrantError('session ended', { error: 'invalid_grant' });
+  }
   return token;
 }
 

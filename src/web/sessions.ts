@@ -11,7 +11,7 @@ import { type CookieAttributes, cookieName, requestCookies } from './cookies.js'
 import { webMisuse } from './errors.js';
 import { Sealer, type SessionSecrets } from './sealed-cookie.js';
 import { newSessionId } from './stores/id.js';
-import type { SessionData, SessionStore } from './stores/store.js';
+import { replaceSession, type SessionData, type SessionStore } from './stores/store.js';
 
 /** Options of {@link SessionManager}. */
 export interface SessionOptions {
@@ -192,8 +192,16 @@ export class SessionManager {
       return this.#write(session, value);
     }
     const id = regenerate || !session.loadedId ? newSessionId() : session.loadedId;
-    await this.store.set(id, session.data, this.ttlSeconds);
-    if (session.loadedId && session.loadedId !== id) await this.store.delete(session.loadedId);
+    if (id === session.loadedId) {
+      // A write-back: another request or process may have ended the session since it was
+      // loaded (a logout); writing it whole again would log that user back in.
+      if (!(await replaceSession(this.store, id, session.data, this.ttlSeconds))) {
+        return this.#clear(session);
+      }
+    } else {
+      await this.store.set(id, session.data, this.ttlSeconds);
+      if (session.loadedId) await this.store.delete(session.loadedId);
+    }
     const payload: IdPayload = { sid: id };
     return this.#write(session, await this.#sealer.seal(this.cookieName, payload, this.ttlSeconds));
   }
