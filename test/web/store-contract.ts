@@ -27,6 +27,7 @@ export function storeContract(name: string, make: StoreFactory): void {
     describeExpiry(() => store);
     describeArguments(() => store);
     describeLock(() => store);
+    describeReplace(() => store);
   });
 }
 
@@ -188,5 +189,28 @@ function describeLock(getStore: () => SessionStore): void {
   it('refreshLock.acquire rejects a TTL below 1 ms with a TypeError code', async () => {
     await expect(lock().acquire('k', 0)).rejects.toMatchObject({ code: 'ERR_INVALID_ARG_VALUE' });
     await expect(lock().acquire('k', Number.NaN)).rejects.toMatchObject({ name: 'TypeError' });
+  });
+}
+
+function describeReplace(get: () => SessionStore): void {
+  it('replace writes a session that exists and answers true', async () => {
+    const store = get();
+    // Optional in the interface, but the web layer needs it to never resurrect a logged-out
+    // session: every store of ours has it.
+    if (!store.replace) throw new Error('store has no replace()');
+    await store.set('r1', { v: 1 }, 60);
+    expect(await store.replace('r1', { v: 2 }, 60)).toBe(true);
+    expect(await store.get('r1')).toEqual({ v: 2 });
+  });
+
+  it('replace never brings back a session that was deleted or never written', async () => {
+    const store = get();
+    if (!store.replace) throw new Error('store has no replace()');
+    await store.set('r2', { v: 1 }, 60);
+    await store.delete('r2');
+    expect(await store.replace('r2', { v: 2 }, 60)).toBe(false);
+    expect(await store.replace('never', { v: 2 }, 60)).toBe(false);
+    expect(await store.get('r2')).toBeUndefined();
+    expect(await store.get('never')).toBeUndefined();
   });
 }
