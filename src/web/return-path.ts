@@ -41,8 +41,9 @@ export function safeReturnPath(input: unknown): string {
     return '/';
   }
   const path = url.pathname + url.search + url.hash;
-  // Dot segments can normalize `/.//evil` into `//evil`: check what we would answer, too.
-  if (url.origin !== PLACEHOLDER_ORIGIN || !isPlainPath(path)) return '/';
+  // Dot segments can normalize `/.//evil` into `//evil`, and `/../%2F%2Fevil` into
+  // `/%2F%2Fevil`: what we answer gets the same decoded checks as the input.
+  if (url.origin !== PLACEHOLDER_ORIGIN || !decodedFormsAreSafe(path)) return '/';
   return path;
 }
 
