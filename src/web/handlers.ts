@@ -10,7 +10,7 @@ import type { ComplianceHooks } from '../hooks.js';
 import { randomString } from '../random.js';
 import { defaults, OAuth2Session, type OAuth2SessionOptions } from '../session.js';
 import type { Token } from '../token.js';
-import type { FetchLike } from '../transport.js';
+import { type FetchLike, insecureAllowed, secureUrl } from '../transport.js';
 import { isHttpsUrl } from './cookies.js';
 import { webMisuse } from './errors.js';
 import {
@@ -119,7 +119,8 @@ export const HANDLER_DEFAULTS = Object.freeze({
  * const profile = (req: Request) =>
  *   auth.withClient(req, (client) => client.get(github.userUrl));
  * ```
- * @throws TypeError with a code on missing or bad options.
+ * @throws TypeError with a code on missing or bad options; InsecureTransportError for a
+ *   plain-http endpoint on a non-loopback host (unless `allowInsecureTransport`).
  */
 export function createOAuthHandlers(options: OAuthHandlersOptions): OAuthHandlers {
   const config = resolveConfig(options);
@@ -170,6 +171,10 @@ function resolveConfig(options: OAuthHandlersOptions): ResolvedConfig {
     throw webMisuse('authorizeUrl (or provider) is required', 'ERR_MISSING_OPTION');
   if (!tokenUrl) throw webMisuse('tokenUrl (or provider) is required', 'ERR_MISSING_OPTION');
   if (!options.session) throw webMisuse('session options are required', 'ERR_MISSING_OPTION');
+  // Refused when built, not on the first login: plain http to another host is a start-up error.
+  const insecure = insecureAllowed(options.allowInsecureTransport);
+  secureUrl(authorizeUrl, 'authorizeUrl', insecure);
+  secureUrl(tokenUrl, 'tokenUrl', insecure);
   return {
     authorizeUrl,
     tokenUrl,

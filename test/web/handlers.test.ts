@@ -233,8 +233,8 @@ describe('createOAuthHandlers with sealed-cookie sessions', () => {
     expect(() =>
       createOAuthHandlers({
         clientId: 'x',
-        authorizeUrl: 'http://a',
-        tokenUrl: 'http://t',
+        authorizeUrl: 'https://a.example/authorize',
+        tokenUrl: 'https://a.example/token',
         session: { secrets: 'short' },
       }),
     ).toThrow(expect.objectContaining({ code: 'ERR_SECRET_TOO_SHORT' }));
