@@ -38,6 +38,8 @@ const STATUS_BY_CODE: Partial<Record<OAuth2Error['code'], number>> = {
   OAUTH_UNEXPECTED_REDIRECT: 502,
   OAUTH_NETWORK_ERROR: 502,
   OAUTH_MISSING_TOKEN: 502,
+  /** A token type we cannot use is the provider's answer, not the user's doing. */
+  OAUTH_UNSUPPORTED_TOKEN_TYPE: 502,
   OAUTH_TIMEOUT: 504,
   OAUTH_TEMPORARILY_UNAVAILABLE: 503,
 };
