@@ -229,7 +229,8 @@ async function login(context: HandlerContext, request: Request): Promise<Respons
     context.transactions.prepare(state),
   ]);
   const cookie = await context.transactions.begin({ state, codeVerifier, returnTo });
-  return redirect(url, [cookie], { 'referrer-policy': 'no-referrer' });
+  const pruned = context.transactions.prune(request);
+  return redirect(url, [...pruned, cookie], { 'referrer-policy': 'no-referrer' });
 }
 
 async function callback(context: HandlerContext, request: Request): Promise<Response> {

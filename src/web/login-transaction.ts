@@ -39,6 +39,13 @@ export type OpenedTransaction =
 export const TRANSACTION_TTL_SECONDS = 600;
 const NAME_PREFIX = 'oauth2_tx_';
 const MAX_STATE_LENGTH = 512;
+/**
+ * Pending transactions (login cookies) one browser may hold at once; a login started past it
+ * clears the others. Without a bound, a page that sends the browser to the login URL again and
+ * again piles up cookies until every request to the app exceeds the header limit (431) for
+ * the transactions' 10 minutes.
+ */
+export const MAX_PENDING_TRANSACTIONS = 4;
 /** Cookie names remembered from `begin` for the callback (a digest is a thread-pool round trip). */
 const NAME_CACHE_ENTRIES = 1024;
 
@@ -125,6 +132,17 @@ export class LoginTransactions {
     const name = this.#names.get(state) ?? (await this.#name(state));
     this.#names.set(state, name);
     return name;
+  }
+
+  /**
+   * `Set-Cookie` values expiring the request's pending transaction cookies when it already
+   * holds {@link MAX_PENDING_TRANSACTIONS} of them (see there why); none otherwise.
+   */
+  prune(request: Request): string[] {
+    const prefix = cookieName(NAME_PREFIX, this.#secure);
+    const pending = [...requestCookies(request).keys()].filter((n) => n.startsWith(prefix));
+    if (pending.length < MAX_PENDING_TRANSACTIONS) return [];
+    return pending.map((name) => expireCookie(name, this.#attributes));
   }
 
   /** The `Set-Cookie` value that stores a new transaction. */
