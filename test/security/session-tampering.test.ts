@@ -89,16 +89,22 @@ describe.each(MATRIX)('$name', (options) => {
       await expectRefused(target, profileOf(stolen), { loginRedirect: true });
     });
   } else {
-    test('case 11: cookie sessions cannot be revoked server-side (documented in SECURITY.md)', async () => {
-      // A copy taken before logout keeps working until it expires: the limitation SECURITY.md
-      // states, and the reason to choose a store when logout must be final.
+    test('case 11: a cookie-session copy replayed after logout: the seal still opens, the token was revoked', async () => {
+      // Cookie sessions are stateless: logout cannot recall a copy (SECURITY.md, known limits).
+      // The example app revokes the token at logout on GitHub-shaped providers, so the copy's
+      // token is refused at the provider and the app sends the holder to log in.
       const browser = await loggedIn();
       const stolen = browser.clone('attacker');
+      const revokes = target.dev?.counts.revoke ?? 0;
       await browser.request('/logout');
       expect(browser.sessionCookie()).toBeUndefined();
+      expect(target.dev?.counts.revoke).toBe(revokes + 1);
+      expect(await target.sessionToken(stolen)).toBeDefined();
       const replay = await stolen.request('/profile');
       await replay.body?.cancel();
-      expect(replay.status).toBe(200);
+      expect(replay.status).toBe(302);
+      expect(replay.headers.get('location')).toBe('/');
+      target.secrets.expectNoneIn(target.logs.text());
     });
   }
 });
