@@ -30,6 +30,8 @@ export type OAuth2ErrorCode =
   | 'OAUTH_RESPONSE_TOO_LARGE'
   | 'OAUTH_UNEXPECTED_REDIRECT'
   | 'OAUTH_MISMATCHING_STATE'
+  /** The callback's `iss` is not the expected authorization server's (RFC 9207). */
+  | 'OAUTH_ISSUER_MISMATCH'
   | 'OAUTH_MISSING_CODE'
   | 'OAUTH_MISSING_TOKEN'
   | 'OAUTH_TOKEN_EXPIRED'
@@ -158,6 +160,17 @@ export class TemporarilyUnavailableError extends OAuth2Error {
 export class MismatchingStateError extends OAuth2Error {
   override name = 'MismatchingStateError';
   override readonly code = 'OAUTH_MISMATCHING_STATE';
+}
+/**
+ * The callback's `iss` differs from the configured issuer, appears twice, or is missing while
+ * `requireIssuer` is set: the response may come from another authorization server (mix-up).
+ *
+ * @see RFC 9207 section 2.4
+ * @see RFC 9700 section 4.4
+ */
+export class MismatchingIssuerError extends OAuth2Error {
+  override name = 'MismatchingIssuerError';
+  override readonly code = 'OAUTH_ISSUER_MISMATCH';
 }
 /** The callback carries neither `code` nor `error`. */
 export class MissingCodeError extends OAuth2Error {

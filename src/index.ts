@@ -12,7 +12,7 @@
  */
 
 export { type AuthorizationRequest, buildAuthorizationUrl } from './authorization-request.js';
-export { readAuthorizationResponse } from './authorization-response.js';
+export { type IssuerCheck, readAuthorizationResponse } from './authorization-response.js';
 export {
   applyClientAuth,
   type ClientAuthMethod,
@@ -26,6 +26,7 @@ export {
   InvalidGrantError,
   InvalidRequestError,
   InvalidScopeError,
+  MismatchingIssuerError,
   MismatchingStateError,
   MissingCodeError,
   MissingTokenError,

@@ -124,6 +124,22 @@ export interface OAuth2SessionOptions {
   /** Largest token response body read, in bytes; default 65536. */
   maxResponseBytes?: number | undefined;
   hooks?: ComplianceHooks | undefined;
+  /**
+   * The authorization server's issuer identifier (its metadata's `issuer`). A callback whose
+   * `iss` differs is a `MismatchingIssuerError`, before any network call (mix-up
+   * defence, RFC 9700 section 4.4). Unset: `iss` is ignored.
+   *
+   * @see RFC 9207
+   */
+  issuer?: string | undefined;
+  /**
+   * The server sends `iss` in every authorization response (it advertises
+   * `authorization_response_iss_parameter_supported`): a callback without it is refused.
+   * Needs `issuer`. Default false.
+   *
+   * @see RFC 9207 section 3
+   */
+  requireIssuer?: boolean | undefined;
 }
 
 /** Options every token request takes. */
@@ -196,6 +212,10 @@ function checkOptions(o: OAuth2SessionOptions): void {
       throw misuse(`${n} must be a number >= 0`);
   }
   if (o.token !== undefined) checkToken(o.token);
+  if (o.issuer !== undefined && (typeof o.issuer !== 'string' || !o.issuer))
+    throw misuse('issuer must be a non-empty string', 'ERR_INVALID_ARG_TYPE');
+  if (o.requireIssuer && o.issuer === undefined)
+    throw misuse('requireIssuer needs issuer', 'ERR_MISSING_OPTION');
 }
 
 function checkToken(token: Token): void {
@@ -310,10 +330,11 @@ export class OAuth2Session {
 
   /**
    * Exchanges an authorization code for a token (RFC 6749 section 4.1.3). With
-   * `authorizationResponse`, the callback's state is checked first, with no network call on
-   * failure.
+   * `authorizationResponse`, the callback's state (then `iss`, with `issuer`) is checked first,
+   * with no network call on failure.
    *
-   * @throws MismatchingStateError, MissingCodeError, AccessDeniedError (...) from the callback
+   * @throws MismatchingStateError, MismatchingIssuerError, MissingCodeError, AccessDeniedError
+   *   (...) from the callback
    * @throws OAuth2Error subclasses from the token endpoint
    */
   async fetchToken(url: string | URL, options: FetchTokenOptions = {}): Promise<Token> {
@@ -429,7 +450,10 @@ export class OAuth2Session {
       const state = options.state ?? this.#state;
       if (!state)
         throw misuse('state is required to check authorizationResponse', 'ERR_MISSING_OPTION');
-      return readAuthorizationResponse(options.authorizationResponse, state);
+      return readAuthorizationResponse(options.authorizationResponse, state, {
+        issuer: this.#o.issuer,
+        requireIssuer: this.#o.requireIssuer,
+      });
     }
     if (typeof options.code === 'string' && options.code) return options.code;
     throw misuse('fetchToken needs authorizationResponse or code', 'ERR_MISSING_OPTION');
