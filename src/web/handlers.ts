@@ -71,6 +71,13 @@ export interface OAuthHandlersOptions {
   allowInsecureTransport?: boolean;
   /** Per token request, milliseconds. Default: the core's (30 000). */
   timeoutMs?: number;
+  /**
+   * The provider's issuer identifier: a callback whose `iss` differs is a 400 error page, with
+   * no token request (mix-up defence, RFC 9207; RFC 9700 section 4.4).
+   */
+  issuer?: string;
+  /** The provider always sends `iss` (RFC 9207 section 3): a callback without it is refused. */
+  requireIssuer?: boolean;
 }
 
 /** What a route given to {@link OAuthHandlers.withClient} also gets. */
@@ -171,6 +178,10 @@ function resolveConfig(options: OAuthHandlersOptions): ResolvedConfig {
     throw webMisuse('authorizeUrl (or provider) is required', 'ERR_MISSING_OPTION');
   if (!tokenUrl) throw webMisuse('tokenUrl (or provider) is required', 'ERR_MISSING_OPTION');
   if (!options.session) throw webMisuse('session options are required', 'ERR_MISSING_OPTION');
+  if (options.issuer !== undefined && (typeof options.issuer !== 'string' || !options.issuer))
+    throw webMisuse('issuer must be a non-empty string', 'ERR_INVALID_ARG_TYPE');
+  if (options.requireIssuer && options.issuer === undefined)
+    throw webMisuse('requireIssuer needs issuer', 'ERR_MISSING_OPTION');
   // Refused when built, not on the first login: plain http to another host is a start-up error.
   const insecure = insecureAllowed(options.allowInsecureTransport);
   secureUrl(authorizeUrl, 'authorizeUrl', insecure);
@@ -244,6 +255,8 @@ async function callback(context: HandlerContext, request: Request): Promise<Resp
     const client = newClient(context, {
       state: transaction.state,
       codeVerifier: transaction.codeVerifier,
+      issuer: context.options.issuer,
+      requireIssuer: context.options.requireIssuer,
     });
     token = await client.fetchToken(context.config.tokenUrl, {
       authorizationResponse: request.url,

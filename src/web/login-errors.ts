@@ -42,6 +42,8 @@ const STATUS_BY_CODE: Partial<Record<OAuth2Error['code'], number>> = {
   OAUTH_UNSUPPORTED_TOKEN_TYPE: 502,
   OAUTH_TIMEOUT: 504,
   OAUTH_TEMPORARILY_UNAVAILABLE: 503,
+  /** A callback from another authorization server (RFC 9207): refused like a state mismatch. */
+  OAUTH_ISSUER_MISMATCH: 400,
 };
 
 /** Only RFC-shaped codes are shown. */
