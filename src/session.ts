@@ -38,6 +38,7 @@ import {
 } from './token-endpoint.js';
 import {
   callerSignal,
+  checkRequestUrl,
   deadline,
   type FetchLike,
   failure,
@@ -396,7 +397,7 @@ export class OAuth2Session {
    */
   async fetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
     const isRequest = input instanceof Request;
-    secureUrl(isRequest ? input.url : String(input), 'request url', this.#insecure);
+    checkRequestUrl(isRequest ? input.url : String(input), 'request url', () => this.#insecure);
     // A Request's body is read by the first send; a clone keeps it for the retry.
     const spare = isRequest && input.body ? input.clone() : undefined;
     const token = await this.#freshToken();
@@ -439,7 +440,7 @@ export class OAuth2Session {
     return insecureAllowed(this.#o.allowInsecureTransport);
   }
   get #fetchImpl(): FetchLike {
-    return this.#o.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    return this.#o.fetch ?? globalFetch;
   }
   #now(): number {
     return this.#o.clock ? this.#o.clock() : Date.now();
@@ -640,6 +641,9 @@ export class OAuth2Session {
     return input instanceof Request ? new Request(parts.url, input) : parts.url;
   }
 }
+
+/** The global fetch, looked up at call time (so a later stub or polyfill is used). */
+const globalFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
 
 /** Failures that say nothing about the grant: the provider or the network had trouble. */
 const TRANSIENT = new Set<OAuth2Error['code']>([
