@@ -21,7 +21,29 @@ export function base64url(bytes: Uint8Array): string {
  * ```
  */
 export function randomString(bytes = 32): string {
-  return base64url(crypto.getRandomValues(new Uint8Array(bytes)));
+  return base64url(randomBytes(bytes));
+}
+
+/** Bytes drawn per `crypto.getRandomValues` call for small requests. */
+const POOL_BYTES = 1024;
+let pool = new Uint8Array(0);
+let used = 0;
+
+/**
+ * `n` fresh CSPRNG bytes. Small requests are cut from a pool filled by one `getRandomValues`
+ * call, each byte handed out once (like Node's own `randomUUID` cache): a call costs about as
+ * much as 1 kB of output, so two 32-byte strings per authorization URL were most of its time.
+ */
+function randomBytes(n: number): Uint8Array {
+  // Anything else (large, or not a byte count) takes the direct path, errors included.
+  if (!(Number.isInteger(n) && n >= 0 && n <= POOL_BYTES))
+    return crypto.getRandomValues(new Uint8Array(n));
+  if (used + n > pool.length) {
+    pool = crypto.getRandomValues(new Uint8Array(POOL_BYTES));
+    used = 0;
+  }
+  used += n;
+  return pool.subarray(used - n, used);
 }
 
 const encoder = new TextEncoder();
