@@ -5,25 +5,11 @@
  * secret in the logs.
  */
 import { Sealer } from 'oauth2-session/web';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  Browser,
-  beginLogin,
-  expectRefused,
-  MATRIX,
-  onApp,
-  startTarget,
-  type Target,
-} from './oracle.js';
+import { describe, expect, test } from 'vitest';
+import { Browser, beginLogin, expectRefused, MATRIX, onApp, useTarget } from './oracle.js';
 
 describe.each(MATRIX)('$name', (options) => {
-  let target: Target;
-  beforeAll(async () => {
-    target = await startTarget(options);
-  });
-  afterAll(async () => {
-    await target?.close();
-  });
+  const target = useTarget(options);
 
   /** A login begun in `browser` and approved at the provider: the real callback, not yet sent. */
   async function approved(browser: Browser) {

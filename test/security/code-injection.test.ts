@@ -3,7 +3,7 @@
  * tokens smuggled into the callback (implicit-flow injection, RFC 9700 section 2.1.2).
  */
 import { MissingCodeError, readAuthorizationResponse } from 'oauth2-session';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import {
   Browser,
   beginLogin,
@@ -11,18 +11,11 @@ import {
   MATRIX,
   onApp,
   recordSessionToken,
-  startTarget,
-  type Target,
+  useTarget,
 } from './oracle.js';
 
 describe.each(MATRIX)('$name', (options) => {
-  let target: Target;
-  beforeAll(async () => {
-    target = await startTarget(options);
-  });
-  afterAll(async () => {
-    await target?.close();
-  });
+  const target = useTarget(options);
 
   test(`case 4, a code stolen from another login fails PKCE at the token endpoint; no session`, async () => {
     // The attacker's own login yields a code bound to the attacker's PKCE verifier.

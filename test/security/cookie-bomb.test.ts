@@ -4,17 +4,11 @@
  * the victim's browser to the login URL again and again must not be able to pile up cookies
  * until every request to the app exceeds the server's header limit (431) for 10 minutes.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Browser, isTransactionCookie, login, MATRIX, startTarget, type Target } from './oracle.js';
+import { describe, expect, test } from 'vitest';
+import { Browser, isTransactionCookie, login, MATRIX, useTarget } from './oracle.js';
 
 describe.each(MATRIX)('$name', (options) => {
-  let target: Target;
-  beforeAll(async () => {
-    target = await startTarget(options);
-  });
-  afterAll(async () => {
-    await target?.close();
-  });
+  const target = useTarget(options);
 
   test(`100 login starts leave a bounded set of transaction cookies; login still works`, async () => {
     const browser = new Browser(target);

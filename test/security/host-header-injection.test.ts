@@ -4,8 +4,8 @@
  * provider, and every redirect the app answers, stay what the configuration says.
  */
 import { request as httpRequest } from 'node:http';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Browser, login, MATRIX, startTarget, type Target } from './oracle.js';
+import { describe, expect, test } from 'vitest';
+import { Browser, login, MATRIX, useTarget } from './oracle.js';
 
 const EVIL = 'evil.example';
 const INJECTED = {
@@ -34,13 +34,7 @@ function rawGet(base: string, path: string, headers: Record<string, string>) {
 }
 
 describe.each(MATRIX)('$name', (options) => {
-  let target: Target;
-  beforeAll(async () => {
-    target = await startTarget(options);
-  });
-  afterAll(async () => {
-    await target?.close();
-  });
+  const target = useTarget(options);
 
   test(`case 9, injected host headers do not change the redirect_uri`, async () => {
     const { status, location } = await rawGet(target.appUrl, '/', INJECTED);

@@ -4,8 +4,8 @@
  * is a path on this app.
  */
 import { safeReturnPath } from 'oauth2-session/web';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Browser, login, MATRIX, startTarget, type Target } from './oracle.js';
+import { describe, expect, test } from 'vitest';
+import { Browser, login, MATRIX, useTarget } from './oracle.js';
 
 const PAYLOADS = [
   '//evil.example',
@@ -58,13 +58,7 @@ describe('case 10 (library): safeReturnPath', () => {
 });
 
 describe.each(MATRIX)('$name', (options) => {
-  let target: Target;
-  beforeAll(async () => {
-    target = await startTarget(options);
-  });
-  afterAll(async () => {
-    await target?.close();
-  });
+  const target = useTarget(options);
 
   test(`case 10, every crafted return_to ends on a path of this app`, async () => {
     for (const payload of PAYLOADS) {

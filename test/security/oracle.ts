@@ -16,7 +16,7 @@ import { format } from 'node:util';
 import { Redis } from 'ioredis';
 import { type DevProvider, startDevProvider } from 'oauth2-session/dev-provider';
 import { readChunked, Sealer } from 'oauth2-session/web';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { start as startExpress } from '../../examples/github/express.js';
 import { start as startHono } from '../../examples/github/hono.js';
 import {
@@ -270,6 +270,26 @@ async function authorizeAtDev(authorizeUrl: string, account = DEV_USERS_ACCOUNT)
     throw new Error(`dev provider did not redirect back (status ${response.status})`);
   }
   return location;
+}
+
+/**
+ * Starts a target for the enclosing `describe` block (before its tests; closed after them). The
+ * answer forwards to the running target, so the tests read `target.appUrl` and so on directly.
+ */
+export function useTarget(options: TargetOptions): Target {
+  let running: Target | undefined;
+  beforeAll(async () => {
+    running = await startTarget(options);
+  });
+  afterAll(async () => {
+    await running?.close();
+  });
+  return new Proxy({} as Target, {
+    get(_, key) {
+      if (!running) throw new Error('the target starts before the tests: use it inside a test');
+      return Reflect.get(running, key);
+    },
+  });
 }
 
 /**

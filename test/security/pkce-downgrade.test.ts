@@ -5,8 +5,8 @@
  */
 import { OAuth2Session } from 'oauth2-session';
 import { createOAuthHandlers } from 'oauth2-session/web';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Browser, beginLogin, MATRIX, startTarget, type Target } from './oracle.js';
+import { describe, expect, test } from 'vitest';
+import { Browser, beginLogin, MATRIX, useTarget } from './oracle.js';
 
 describe('case 6: PKCE configuration refused at start-up', () => {
   test('new OAuth2Session: pkce "plain" is a TypeError with a clear message', () => {
@@ -50,13 +50,7 @@ describe('case 6: PKCE configuration refused at start-up', () => {
 });
 
 describe.each(MATRIX)('case 6: the example app sends S256 ($name)', (options) => {
-  let target: Target;
-  beforeAll(async () => {
-    target = await startTarget(options);
-  });
-  afterAll(async () => {
-    await target?.close();
-  });
+  const target = useTarget(options);
 
   test('every authorization request carries an S256 challenge, a fresh one per login', async () => {
     const a = new URL((await beginLogin(new Browser(target))).authorizeUrl);

@@ -3,17 +3,11 @@
  * victim's browser before the victim logs in; the login must start a new session (a new id in
  * store mode), so the attacker's cookie never reaches the victim's token.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Browser, login, MATRIX, startTarget, type Target } from './oracle.js';
+import { describe, expect, test } from 'vitest';
+import { Browser, login, MATRIX, useTarget } from './oracle.js';
 
 describe.each(MATRIX)('$name', (options) => {
-  let target: Target;
-  beforeAll(async () => {
-    target = await startTarget(options);
-  });
-  afterAll(async () => {
-    await target?.close();
-  });
+  const target = useTarget(options);
 
   const [attackerAccount, victimAccount] =
     options.provider === 'oidc' ? ['alice', 'bob'] : ['octocat', 'hubot'];

@@ -5,17 +5,11 @@
  * forged cookie must read as "no session": a login redirect, no provider call, nothing written.
  */
 import { Sealer } from 'oauth2-session/web';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Browser, expectRefused, login, MATRIX, startTarget, type Target } from './oracle.js';
+import { describe, expect, test } from 'vitest';
+import { Browser, expectRefused, login, MATRIX, useTarget } from './oracle.js';
 
 describe.each(MATRIX)('$name', (options) => {
-  let target: Target;
-  beforeAll(async () => {
-    target = await startTarget(options);
-  });
-  afterAll(async () => {
-    await target?.close();
-  });
+  const target = useTarget(options);
 
   async function loggedIn(account?: string): Promise<Browser> {
     const browser = new Browser(target);
