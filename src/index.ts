@@ -57,6 +57,11 @@ export type {
 export { codeChallengeS256, createCodeVerifier } from './pkce.js';
 export { randomString, timingSafeEqual } from './random.js';
 export {
+  readRevocationResponse,
+  revocationRequest,
+  type TokenTypeHint,
+} from './revocation.js';
+export {
   type AuthorizationUrlResult,
   type ClientCredentialsOptions,
   defaults,
@@ -66,6 +71,7 @@ export {
   type PasswordTokenOptions,
   type RefreshCoordinator,
   type RefreshTokenOptions,
+  type RevokeTokenOptions,
   type ScopeChange,
   type TokenRequestOptions,
 } from './session.js';

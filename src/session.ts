@@ -7,7 +7,7 @@
 
 import { buildAuthorizationUrl } from './authorization-request.js';
 import { readAuthorizationResponse } from './authorization-response.js';
-import { type ClientAuthMethod, clientAuthMethod } from './client-auth.js';
+import { type ClientAuthMethod, type ClientCredentials, clientAuthMethod } from './client-auth.js';
 import {
   InvalidGrantError,
   misuse,
@@ -25,9 +25,11 @@ import {
   type ComplianceHooks,
   HookRegistry,
   type ProtectedRequestParts,
+  type TokenRequestParts,
 } from './hooks.js';
 import { assertCodeVerifier, codeChallengeS256, createCodeVerifier } from './pkce.js';
 import { randomString } from './random.js';
+import { readRevocationResponse, revocationRequest, type TokenTypeHint } from './revocation.js';
 import { SingleFlight } from './single-flight.js';
 import { isExpired, parseScope, sameScope, type Token } from './token.js';
 import {
@@ -149,6 +151,17 @@ export interface TokenRequestOptions {
   clientSecret?: string | undefined;
   /** Extra body parameters (they cannot replace the grant's own). */
   extraParams?: Record<string, string> | undefined;
+  headers?: HeadersInit | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** Options of {@link OAuth2Session.revokeToken}. */
+export interface RevokeTokenOptions {
+  /**
+   * Which token to revoke; default the refresh token when the session has one (revoking it ends
+   * the grant, RFC 7009 section 2.1), else the access token.
+   */
+  tokenTypeHint?: TokenTypeHint | undefined;
   headers?: HeadersInit | undefined;
   signal?: AbortSignal | undefined;
 }
@@ -388,6 +401,32 @@ export class OAuth2Session {
   }
 
   /**
+   * Revokes the session's token at `url` (RFC 7009) and forgets it: afterwards the session has
+   * no token. The client authenticates as for the token endpoint. A server that does not know
+   * the token still answers 200, so revoking twice is not an error.
+   *
+   * @example
+   * ```ts
+   * await session.revokeToken(REVOCATION_URL); // the refresh token when there is one
+   * ```
+   * @see RFC 7009
+   * @throws OAuth2Error (`unsupported_token_type`, `invalid_client`, `OAUTH_HTTP_ERROR`, ...)
+   */
+  async revokeToken(url: string | URL, options: RevokeTokenOptions = {}): Promise<void> {
+    const token = this.#token;
+    if (!token) throw misuse('session has no token', 'ERR_NO_TOKEN');
+    const hint = options.tokenTypeHint ?? (token.refresh_token ? 'refresh_token' : 'access_token');
+    const value = hint === 'refresh_token' ? token.refresh_token : token.access_token;
+    if (!value) throw misuse('token has no refresh_token', 'ERR_NO_TOKEN');
+    const endpoint = secureUrl(url, 'revocation url', this.#insecure);
+    const parts = revocationRequest(endpoint, value, hint, this.#client(), options.headers);
+    await this.#post(parts, options.signal, (response) =>
+      readRevocationResponse(response, this.#maxResponseBytes),
+    );
+    this.#token = undefined;
+  }
+
+  /**
    * `fetch` with the access token: same shape as the global fetch, plus `Authorization: Bearer`
    * (RFC 6750 section 2.1). Refreshes first when the token is about to expire, and once more
    * on a 401 `invalid_token` challenge, then retries once (only when the body can be replayed:
@@ -469,39 +508,57 @@ export class OAuth2Session {
     requestedScope: string[] | undefined,
   ): Promise<Token> {
     if (options.clientSecret !== undefined) this.#clientSecret = options.clientSecret;
-    const client = {
-      clientId: this.clientId,
-      clientSecret: this.#clientSecret,
-      method: this.#o.clientAuth,
-    };
     const endpoint = secureUrl(url, 'token url', this.#insecure);
     let parts = tokenRequest(
       endpoint,
       { ...options.extraParams, ...params },
-      client,
+      this.#client(),
       options.headers,
     );
     parts = await this.#hooks.request(`${kind}Request`, parts);
     parts.url = secureUrl(parts.url, 'token url', this.#insecure);
-    const [href, init] = toFetchArgs(parts);
-    // The deadline covers the body read too: a server that drips an endless body times out.
-    const limit = deadline(this.#timeoutMs, options.signal);
-    let token: Token;
-    try {
-      const sent = await send(this.#fetchImpl, href, init, limit);
-      const response = await this.#hooks.response(`${kind}Response`, sent);
-      token = await readTokenResponse(response, {
+    const token = await this.#post(parts, options.signal, async (sent) =>
+      readTokenResponse(await this.#hooks.response(`${kind}Response`, sent), {
         nowSeconds: this.#now() / 1000,
         requestedScope,
-        maxBytes: this.#o.maxResponseBytes ?? defaults.maxResponseBytes,
-      });
+        maxBytes: this.#maxResponseBytes,
+      }),
+    );
+    this.#reportScope(requestedScope, token);
+    return token;
+  }
+
+  /** The client's identity and authentication method for endpoint requests. */
+  #client(): ClientCredentials {
+    return {
+      clientId: this.clientId,
+      clientSecret: this.#clientSecret,
+      method: this.#o.clientAuth,
+    };
+  }
+
+  /**
+   * POSTs endpoint request parts (no redirects) and reads the answer within one deadline: it
+   * covers the body read too, so a server that drips an endless body times out.
+   */
+  async #post<T>(
+    parts: TokenRequestParts,
+    signal: AbortSignal | undefined,
+    read: (response: Response) => Promise<T>,
+  ): Promise<T> {
+    const [href, init] = toFetchArgs(parts);
+    const limit = deadline(this.#timeoutMs, signal);
+    try {
+      return await read(await send(this.#fetchImpl, href, init, limit));
     } catch (error) {
-      throw failure(error, limit, options.signal);
+      throw failure(error, limit, signal);
     } finally {
       limit.clear();
     }
-    this.#reportScope(requestedScope, token);
-    return token;
+  }
+
+  get #maxResponseBytes(): number {
+    return this.#o.maxResponseBytes ?? defaults.maxResponseBytes;
   }
 
   get #timeoutMs(): number {

@@ -63,9 +63,56 @@ function isRedirect(response: Response): boolean {
 }
 
 /**
- * Reads a token response: JSON or form-encoded; an `error` field is an error whatever the
- * status (GitHub answers errors with 200); a non-2xx answer without an OAuth body is an
- * `OAUTH_HTTP_ERROR` with the status and a redacted excerpt; a redirect is refused.
+ * Reads what an OAuth endpoint answered to a form POST (token and revocation endpoints): refuses
+ * a redirect, throws the OAuth error an `error` field names whatever the status (GitHub answers
+ * errors with 200), and a non-2xx answer without one as `OAUTH_HTTP_ERROR` with the status and
+ * a redacted excerpt. Answers the parsed fields (`undefined` when the body is neither JSON nor
+ * form data).
+ *
+ * @param endpoint Names the endpoint in messages (`token`, `revocation`).
+ * @see RFC 6749 section 5.2, RFC 7009 section 2.2.1
+ */
+export async function readEndpointAnswer(
+  response: Response,
+  endpoint: string,
+  maxBytes: number,
+): Promise<Record<string, unknown> | undefined> {
+  const { status } = response;
+  if (isRedirect(response)) {
+    void response.body?.cancel().catch(() => {});
+    throw new OAuth2Error(`${endpoint} endpoint answered a redirect`, {
+      code: 'OAUTH_UNEXPECTED_REDIRECT',
+      status,
+      response,
+    });
+  }
+  const text = await readBounded(response, maxBytes);
+  const fields = parseBody(text, response.headers.get('content-type'));
+  const error = fields?.['error'];
+  if (typeof error === 'string') {
+    throw errorFromParams(`${endpoint} request failed`, fields!, status, response);
+  }
+  // An `error` that is not a string is still no success: never read a token beside it.
+  if (error !== undefined && error !== null) {
+    throw new OAuth2Error(`${endpoint} response has a malformed error`, {
+      code: 'OAUTH_INVALID_RESPONSE',
+      status,
+      response,
+    });
+  }
+  if (!response.ok) {
+    throw new OAuth2Error(`${endpoint} endpoint answered ${status}`, {
+      code: 'OAUTH_HTTP_ERROR',
+      status,
+      excerpt: redactedExcerpt(text),
+      response,
+    });
+  }
+  return fields;
+}
+
+/**
+ * Reads a token response: JSON or form-encoded; errors as {@link readEndpointAnswer} reads them.
  *
  * @see RFC 6749 sections 5.1 and 5.2
  * @throws OAuth2Error (or its RFC subclass), MissingTokenError
@@ -74,41 +121,11 @@ export async function readTokenResponse(
   response: Response,
   options: ReadTokenOptions,
 ): Promise<Token> {
-  const { status } = response;
-  if (isRedirect(response)) {
-    void response.body?.cancel().catch(() => {});
-    throw new OAuth2Error('token endpoint answered a redirect', {
-      code: 'OAUTH_UNEXPECTED_REDIRECT',
-      status,
-      response,
-    });
-  }
-  const text = await readBounded(response, options.maxBytes);
-  const fields = parseBody(text, response.headers.get('content-type'));
-  const error = fields?.['error'];
-  if (typeof error === 'string') {
-    throw errorFromParams('token request failed', fields!, status, response);
-  }
-  // An `error` that is not a string is still no success: never read a token beside it.
-  if (error !== undefined && error !== null) {
-    throw new OAuth2Error('token response has a malformed error', {
-      code: 'OAUTH_INVALID_RESPONSE',
-      status,
-      response,
-    });
-  }
-  if (!response.ok) {
-    throw new OAuth2Error(`token endpoint answered ${status}`, {
-      code: 'OAUTH_HTTP_ERROR',
-      status,
-      excerpt: redactedExcerpt(text),
-      response,
-    });
-  }
+  const fields = await readEndpointAnswer(response, 'token', options.maxBytes);
   if (!fields) {
     throw new OAuth2Error('token response is not json or form data', {
       code: 'OAUTH_INVALID_RESPONSE',
-      status,
+      status: response.status,
       response,
     });
   }
