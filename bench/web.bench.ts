@@ -12,8 +12,8 @@
  * Run alone: `npx tsx bench/web.bench.ts`; the runner (`bench/run.ts`) calls {@link run}.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { freePort } from '../test/harness/ports.js';
 import { atLeast, type BenchRow, type BenchTable, formatTable, info } from './lib/report.js';
 import { combine, type Measurement, measureLogins, measureProfile } from './web/driver.js';
 import { type ChildServer, spawnServer } from './web/process.js';
@@ -51,18 +51,6 @@ interface Contender {
 
 const repoRoot = fileURLToPath(new URL('../', import.meta.url));
 const serveScript = fileURLToPath(new URL('./web/serve.ts', import.meta.url));
-
-/** A free loopback port, known before the server starts, so its callback can be registered. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 function spawnNode(kind: string, env: Record<string, string>): Promise<ChildServer> {
   return spawnServer(kind, process.execPath, ['--import', 'tsx', serveScript, kind], env, repoRoot);

@@ -5,10 +5,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import { freePorts } from '../../test/harness/ports.js';
 import { startRedis } from '../../test/harness/redis.js';
 import { CookieJar, get, login } from '../../test/scale/fixtures/browser.js';
 import {
-  freePorts,
   type Instance,
   type InstanceEnv,
   startInstanceOnOneOf,

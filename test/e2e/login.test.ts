@@ -4,13 +4,13 @@
  * node-oidc-provider's own login and consent pages. Screenshots: test-output/e2e/<name>-<step>.png.
  */
 import { randomBytes } from 'node:crypto';
-import { type AddressInfo, createServer } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { start as startExpress } from '../../examples/github/express.js';
 import { start as startHono } from '../../examples/github/hono.js';
 import { chromiumSkipReason, launchChromium, openSession } from '../harness/chromium.js';
 import { startOidcProvider } from '../harness/oidc-provider.js';
+import { freePort } from '../harness/ports.js';
 
 const skip = chromiumSkipReason();
 // Express keeps the session in the sealed cookie, Hono in the memory store: both store paths run.
@@ -94,17 +94,6 @@ describe.skipIf(skip)('example app in Chromium', () => {
     }
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** The Express app configured through the contract's variables to use node-oidc-provider. */
 async function startExpressWithOidc() {

@@ -12,14 +12,10 @@ import {
   type OidcProviderHandle,
   startOidcProvider,
 } from '../harness/oidc-provider.js';
+import { freePorts } from '../harness/ports.js';
 import { type RedisHandle, redisAvailable, startRedis } from '../harness/redis.js';
 import { CookieJar, follow, get, type Reply } from './fixtures/browser.js';
-import {
-  freePorts,
-  type Instance,
-  startInstance,
-  startInstanceOnOneOf,
-} from './fixtures/cluster.js';
+import { type Instance, startInstance, startInstanceOnOneOf } from './fixtures/cluster.js';
 import { expectAllProfiles } from './fixtures/expect-replies.js';
 import {
   expireStoredToken,

@@ -11,7 +11,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { type AddressInfo, createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { format } from 'node:util';
 import { Redis } from 'ioredis';
 import { type DevProvider, startDevProvider } from 'oauth2-session/dev-provider';
@@ -24,6 +24,7 @@ import {
   type OidcProviderHandle,
   startOidcProvider,
 } from '../harness/oidc-provider.js';
+import { freePort } from '../harness/ports.js';
 import { type RedisHandle, startRedis } from '../harness/redis.js';
 
 export type Flavour = 'express' | 'hono';
@@ -249,17 +250,6 @@ async function startTokenProxy(upstream: string): Promise<TokenProxy> {
 
 const starters = { express: startExpress, hono: startHono } as const;
 const DEV_USERS_ACCOUNT = 'octocat';
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 async function authorizeAtDev(authorizeUrl: string, account = DEV_USERS_ACCOUNT): Promise<string> {
   const url = new URL(authorizeUrl);
