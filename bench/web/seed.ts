@@ -4,6 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { FloorOptions } from './floor.js';
 import { type ChildServer, spawnServer } from './process.js';
 
 /** Debian's interpreter: the one with python3-flask and python3-requests-oauthlib. */
@@ -20,16 +21,8 @@ export function seedUnavailable(): string | undefined {
   return undefined;
 }
 
-/** The endpoints and client the seed app uses (all from the environment, as the script reads). */
-export interface SeedOptions {
-  clientId: string;
-  clientSecret: string;
-  authorizeUrl: string;
-  tokenUrl: string;
-  userUrl: string;
-  /** Default 0 (a free port). */
-  port?: number;
-}
+/** The seed app takes the same endpoints and client as the floor (from its environment). */
+export type SeedOptions = FloorOptions;
 
 /** Starts the seed app on loopback; `close()` stops the Python process. */
 export function startSeed(options: SeedOptions): Promise<ChildServer> {
