@@ -9,6 +9,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { OAuth2Session, type OAuth2SessionOptions } from 'oauth2-session';
 
 /** The part of node-oidc-provider's API used here (the package ships no type declarations). */
 interface ProviderInstance {
@@ -59,6 +60,21 @@ export interface OidcProviderHandle {
 }
 
 export const REDIRECT_URI = 'http://127.0.0.1:9/callback';
+
+/** An OAuth2Session for a harness client: its secret and auth method, REDIRECT_URI, scope openid. */
+export function clientSession(
+  c: HarnessClient,
+  extra: Partial<OAuth2SessionOptions> = {},
+): OAuth2Session {
+  return new OAuth2Session({
+    clientId: c.client_id,
+    clientSecret: c.client_secret,
+    clientAuth: c.token_endpoint_auth_method,
+    redirectUri: REDIRECT_URI,
+    scope: ['openid'],
+    ...extra,
+  });
+}
 
 /** Confidential clients for each secret-based method, and one public client. */
 export const defaultClients: HarnessClient[] = [

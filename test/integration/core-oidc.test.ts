@@ -7,17 +7,17 @@ import {
   InvalidClientError,
   InvalidGrantError,
   InvalidRequestError,
-  OAuth2Session,
+  type OAuth2Session,
   type Token,
   TokenExpiredError,
 } from 'oauth2-session';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  clientSession,
   completeLogin,
   defaultClients,
   type HarnessClient,
   type OidcProviderHandle,
-  REDIRECT_URI,
   startOidcProvider,
 } from '../harness/oidc-provider.js';
 
@@ -41,19 +41,7 @@ const basic = client('basic-client');
 const post = client('post-client');
 const publicClient = client('public-client');
 
-function sessionFor(
-  c: HarnessClient,
-  extra: Partial<ConstructorParameters<typeof OAuth2Session>[0]> = {},
-) {
-  return new OAuth2Session({
-    clientId: c.client_id,
-    clientSecret: c.client_secret,
-    clientAuth: c.token_endpoint_auth_method,
-    redirectUri: REDIRECT_URI,
-    scope: ['openid'],
-    ...extra,
-  });
-}
+const sessionFor = clientSession;
 
 /** Runs the browser part of the code flow; answers the callback URL and what the session kept. */
 async function authorize(c: HarnessClient) {

@@ -4,13 +4,13 @@
  * response; a session configured with its issuer and `requireIssuer` accepts it, and refuses a
  * callback naming another issuer before any token request.
  */
-import { MismatchingIssuerError, OAuth2Session } from 'oauth2-session';
+import { MismatchingIssuerError, type OAuth2SessionOptions } from 'oauth2-session';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  clientSession,
   completeLogin,
   defaultClients,
   type OidcProviderHandle,
-  REDIRECT_URI,
   startOidcProvider,
 } from '../harness/oidc-provider.js';
 
@@ -31,16 +31,8 @@ afterAll(async () => {
 beforeEach(() => op.resetCounts());
 
 const basic = defaultClients.find((c) => c.client_id === 'basic-client')!;
-const sessionFor = (extra: Partial<ConstructorParameters<typeof OAuth2Session>[0]> = {}) =>
-  new OAuth2Session({
-    clientId: basic.client_id,
-    clientSecret: basic.client_secret,
-    redirectUri: REDIRECT_URI,
-    scope: ['openid'],
-    issuer,
-    requireIssuer: true,
-    ...extra,
-  });
+const sessionFor = (extra: Partial<OAuth2SessionOptions> = {}) =>
+  clientSession(basic, { issuer, requireIssuer: true, ...extra });
 
 async function authorize() {
   const { url, state, codeVerifier } = await sessionFor().authorizationUrl(op.authorizeUrl);

@@ -2,13 +2,18 @@
  * OAuth2Session.revokeToken (RFC 7009) against node-oidc-provider's real revocation endpoint:
  * the revoked token stops working at the provider, and the session forgets it.
  */
-import { InvalidClientError, InvalidGrantError, OAuth2Session, type Token } from 'oauth2-session';
+import {
+  InvalidClientError,
+  InvalidGrantError,
+  type OAuth2SessionOptions,
+  type Token,
+} from 'oauth2-session';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  clientSession,
   completeLogin,
   defaultClients,
   type OidcProviderHandle,
-  REDIRECT_URI,
   startOidcProvider,
 } from '../harness/oidc-provider.js';
 
@@ -22,16 +27,7 @@ afterAll(async () => {
 
 const basic = defaultClients.find((c) => c.client_id === 'basic-client')!;
 
-function sessionFor(extra: Partial<ConstructorParameters<typeof OAuth2Session>[0]> = {}) {
-  return new OAuth2Session({
-    clientId: basic.client_id,
-    clientSecret: basic.client_secret,
-    clientAuth: basic.token_endpoint_auth_method,
-    redirectUri: REDIRECT_URI,
-    scope: ['openid'],
-    ...extra,
-  });
-}
+const sessionFor = (extra: Partial<OAuth2SessionOptions> = {}) => clientSession(basic, extra);
 
 async function freshToken(): Promise<Token> {
   const start = sessionFor();
