@@ -5,7 +5,7 @@
  * @module
  */
 
-import { InvalidGrantError, TimeoutError, TokenExpiredError } from '../errors.js';
+import { InvalidGrantError, TokenExpiredError } from '../errors.js';
 import type { ComplianceHooks } from '../hooks.js';
 import { randomString } from '../random.js';
 import { defaults, OAuth2Session, type OAuth2SessionOptions } from '../session.js';
@@ -24,6 +24,7 @@ import {
   type CoordinatedSession,
   InProcessRefreshCoordinator,
   type RefreshCoordinationOptions,
+  RefreshCoordinationTimeoutError,
   storeRefreshCoordinator,
   TOKEN_KEY,
   tokenOf,
@@ -205,7 +206,7 @@ async function guard(handler: () => Promise<Response>): Promise<Response> {
     if (error instanceof SessionStoreUnavailableError) {
       return textResponse(503, 'Session storage is unavailable. Please try again shortly.');
     }
-    if (error instanceof TimeoutError && error.message === 'refresh coordination timed out') {
+    if (error instanceof RefreshCoordinationTimeoutError) {
       return textResponse(503, 'Please try again shortly.');
     }
     throw error;

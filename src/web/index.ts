@@ -40,6 +40,7 @@ export {
   InProcessRefreshCoordinator,
   REFRESH_COORDINATION_DEFAULTS,
   type RefreshCoordinationOptions,
+  RefreshCoordinationTimeoutError,
   storeRefreshCoordinator,
   TOKEN_KEY,
   tokenOf,

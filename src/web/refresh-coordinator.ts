@@ -12,6 +12,14 @@ import type { RefreshCoordinator } from '../session.js';
 import type { Token } from '../token.js';
 import { replaceSession, type SessionData, type SessionStore } from './stores/store.js';
 
+/**
+ * Waiting for another process's refresh took longer than the coordinator allows. A
+ * {@link TimeoutError} of its own class, so the handlers answer 503 by type, not by message.
+ */
+export class RefreshCoordinationTimeoutError extends TimeoutError {
+  override name = 'RefreshCoordinationTimeoutError';
+}
+
 /** Timing of the coordination, in milliseconds. */
 export interface RefreshCoordinationOptions {
   /** How long the lock is held at most (a crashed holder frees it by expiry). Default 10 000 ms. */
@@ -76,7 +84,8 @@ export function storeRefreshCoordinator(
       await sleep(timing.pollIntervalMs);
       const current = await currentToken(target);
       if (!sameToken(current, stale)) return current;
-      if (Date.now() >= deadline) throw new TimeoutError('refresh coordination timed out');
+      if (Date.now() >= deadline)
+        throw new RefreshCoordinationTimeoutError('refresh coordination timed out');
     }
   };
   // Every request builds its own OAuth2Session, so the core's single-flight does not span
