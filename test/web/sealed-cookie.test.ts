@@ -138,11 +138,22 @@ describe('Sealer', () => {
   });
 
   it('short secret errors never echo the secret', () => {
-    try {
-      new Sealer({ secrets: 'my-tiny-secret' });
-      expect.unreachable();
-    } catch (e) {
-      expect(String((e as Error).message)).not.toContain('my-tiny-secret');
+    const tiny = 'my-tiny-secret';
+    for (const secrets of [tiny, [SECRET_A, tiny]]) {
+      let thrown: unknown;
+      try {
+        new Sealer({ secrets });
+      } catch (e) {
+        thrown = e;
+      }
+      // Outside the try: no error at all fails here, not in a swallowed assertion.
+      expect(thrown).toBeInstanceOf(TypeError);
+      expect(thrown).toMatchObject({ code: 'ERR_SECRET_TOO_SHORT' });
+      const { message, stack } = thrown as Error;
+      for (const secret of [tiny, SECRET_A]) {
+        expect(message).not.toContain(secret);
+        expect(String(stack)).not.toContain(secret);
+      }
     }
   });
 });
