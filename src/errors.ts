@@ -1,7 +1,8 @@
 /**
- * Errors, in two tiers (STYLE.md point 3):
+ * Errors, in two tiers:
  *
- * - misuse by the caller is a `TypeError` carrying a {@link MisuseCode} in `code`;
+ * - misuse by the caller is a `TypeError` carrying a {@link MisuseCode} in `code`, made by
+ *   {@link misuse} and the shared checks below in every layer (core, web, stores, dev provider);
  * - protocol failures are {@link OAuth2Error} subclasses with a stable {@link OAuth2ErrorCode}.
  *
  * Messages are short, lowercase and never hold a token, secret or code.
@@ -39,21 +40,101 @@ export type OAuth2ErrorCode =
   | 'OAUTH_INSECURE_TRANSPORT'
   | 'OAUTH_TIMEOUT'
   /** The network request itself failed (DNS, connection refused, reset). */
-  | 'OAUTH_NETWORK_ERROR';
+  | 'OAUTH_NETWORK_ERROR'
+  /**
+   * The stored session vanished (logout, or another process ended it) while a refresh was
+   * coordinated: a local condition, not an answer of the authorization server.
+   */
+  | 'OAUTH_SESSION_ENDED'
+  /** Waiting for another process's refresh of the same session took too long. */
+  | 'OAUTH_COORDINATION_TIMEOUT';
 
-/** Codes carried by the `TypeError`s thrown on misuse. */
+/**
+ * Codes carried by the `TypeError`s thrown on misuse, the same in every layer. The rule:
+ * absent is `ERR_MISSING_OPTION`, present but of the wrong type is `ERR_INVALID_ARG_TYPE`,
+ * the right type with a value out of bounds is `ERR_INVALID_ARG_VALUE`.
+ */
 export type MisuseCode =
+  /** A value of the wrong type, or an empty string where a non-empty string is required. */
   | 'ERR_INVALID_ARG_TYPE'
+  /** A value of the right type that is out of range, malformed or not one of the choices. */
   | 'ERR_INVALID_ARG_VALUE'
+  /** A required option is absent, or an option is set without the one it needs. */
   | 'ERR_MISSING_OPTION'
-  | 'ERR_NO_TOKEN';
+  /** The call needs a token (or refresh token) the session does not hold. */
+  | 'ERR_NO_TOKEN'
+  /** A session secret shorter than the minimum length (32 characters). */
+  | 'ERR_SECRET_TOO_SHORT'
+  /** A session that does not fit in the allowed number of cookie chunks. */
+  | 'ERR_SESSION_TOO_LARGE';
 
 /** A `TypeError` thrown on misuse, with a {@link MisuseCode}. */
 export type MisuseError = TypeError & { code: MisuseCode };
 
-/** @internal Makes a misuse error. */
+/**
+ * @internal Makes a misuse error. The message is short, lowercase, names the parameter and
+ * never holds a secret.
+ */
 export function misuse(message: string, code: MisuseCode = 'ERR_INVALID_ARG_VALUE'): MisuseError {
   return Object.assign(new TypeError(message), { code });
+}
+
+/**
+ * @internal Checks a required option: `undefined` (absent) is `ERR_MISSING_OPTION`; `name` is
+ * the option's name as the caller spells it.
+ */
+export function requireOption<T>(value: T | undefined, name: string): asserts value is T {
+  if (value === undefined) throw misuse(`${name} is required`, 'ERR_MISSING_OPTION');
+}
+
+/**
+ * @internal Checks a required non-empty string option: `undefined` is `ERR_MISSING_OPTION`;
+ * anything else that is not a non-empty string is `ERR_INVALID_ARG_TYPE`.
+ */
+export function requireString(value: unknown, name: string): asserts value is string {
+  requireOption(value, name);
+  optionalString(value, name);
+}
+
+/**
+ * @internal Checks an optional non-empty string option: `undefined` passes; anything else that
+ * is not a non-empty string is `ERR_INVALID_ARG_TYPE`.
+ */
+export function optionalString(value: unknown, name: string): asserts value is string | undefined {
+  if (value !== undefined && (typeof value !== 'string' || value.length === 0))
+    throw misuse(`${name} must be a non-empty string`, 'ERR_INVALID_ARG_TYPE');
+}
+
+/** @internal Bounds for {@link checkNumber}, both included. */
+export interface NumberBounds {
+  /** Smallest value allowed. */
+  min?: number;
+  /** Largest value allowed. */
+  max?: number;
+  /** Whether fractions are refused. */
+  integer?: boolean;
+}
+
+/**
+ * @internal Checks a number: not a number is `ERR_INVALID_ARG_TYPE`; `NaN`, an infinity, a value
+ * outside `bounds` or a fraction where an integer is wanted is `ERR_INVALID_ARG_VALUE`. Both
+ * carry `message`, which names the parameter and the rule ("port must be an integer from 0 to
+ * 65535").
+ */
+export function checkNumber(
+  value: unknown,
+  message: string,
+  bounds: NumberBounds = {},
+): asserts value is number {
+  if (typeof value !== 'number') throw misuse(message, 'ERR_INVALID_ARG_TYPE');
+  const { min = -Infinity, max = Infinity, integer = false } = bounds;
+  if (
+    !Number.isFinite(value) ||
+    value < min ||
+    value > max ||
+    (integer && !Number.isInteger(value))
+  )
+    throw misuse(message, 'ERR_INVALID_ARG_VALUE');
 }
 
 /** What an {@link OAuth2Error} is built from. */
@@ -200,7 +281,8 @@ export class InsecureTransportError extends OAuth2Error {
 /** The request took longer than `timeoutMs`. */
 export class TimeoutError extends OAuth2Error {
   override name = 'TimeoutError';
-  override readonly code = 'OAUTH_TIMEOUT';
+  /** `OAUTH_TIMEOUT`; a subclass for a wait of its own (refresh coordination) has its own code. */
+  override readonly code: 'OAUTH_TIMEOUT' | 'OAUTH_COORDINATION_TIMEOUT' = 'OAUTH_TIMEOUT';
 }
 
 type OAuth2ErrorClass = new (message: string, init?: OAuth2ErrorInit) => OAuth2Error;
