@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { misuse } from '../errors.js';
 import { DEFAULT_CLIENT } from './defaults.js';
 import type { DevProviderOptions } from './types.js';
 
@@ -21,34 +22,36 @@ export const USAGE = `Usage: oauth2-dev-provider [options]
   --redirect-uri URI   registered callback, repeatable (default: any loopback URL)
   --help               this text`;
 
-function cliError(message: string): TypeError {
-  return Object.assign(new TypeError(message), { code: 'ERR_INVALID_ARG_VALUE' });
-}
-
 function parsePort(raw: string | undefined): number {
   if (raw === undefined) return 0;
   const port = Number(raw);
-  if (!/^\d+$/.test(raw) || port > 65535)
-    throw cliError('--port must be an integer from 0 to 65535');
+  if (!/^\d+$/.test(raw) || port > 65535) throw misuse('--port must be an integer from 0 to 65535');
   return port;
 }
 
-/** Reads the flags of `oauth2-dev-provider`; throws a TypeError on a bad one. */
+const FLAGS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'auto-approve': { type: 'boolean' },
+  expiring: { type: 'boolean' },
+  'client-id': { type: 'string' },
+  'client-secret': { type: 'string' },
+  'redirect-uri': { type: 'string', multiple: true },
+  help: { type: 'boolean' },
+} as const;
+
+/** The flags as parsed; an unknown flag or a missing value is `ERR_INVALID_ARG_VALUE`. */
+function readFlags(argv: readonly string[]) {
+  try {
+    return parseArgs({ args: [...argv], options: FLAGS, strict: true }).values;
+  } catch (error) {
+    throw misuse(error instanceof Error ? error.message : 'invalid arguments');
+  }
+}
+
+/** Reads the flags of `oauth2-dev-provider`; throws a TypeError with a code on a bad one. */
 export function parseCliArgs(argv: readonly string[]): CliConfig {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      port: { type: 'string' },
-      host: { type: 'string' },
-      'auto-approve': { type: 'boolean' },
-      expiring: { type: 'boolean' },
-      'client-id': { type: 'string' },
-      'client-secret': { type: 'string' },
-      'redirect-uri': { type: 'string', multiple: true },
-      help: { type: 'boolean' },
-    },
-    strict: true,
-  });
+  const values = readFlags(argv);
   const client = {
     clientId: values['client-id'] ?? DEFAULT_CLIENT.clientId,
     clientSecret: values['client-secret'] ?? DEFAULT_CLIENT.clientSecret,

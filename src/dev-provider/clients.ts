@@ -1,3 +1,4 @@
+import { requireString } from '../errors.js';
 import { constantTimeEqual } from './secrets.js';
 import type { DevClient } from './types.js';
 
@@ -51,11 +52,8 @@ export class ClientRegistry {
 
   /** Adds or replaces a client (a copy is kept, so later edits by the caller have no effect). */
   register(client: DevClient): void {
-    if (!client.clientId || !client.clientSecret) {
-      throw Object.assign(new TypeError('clientId and clientSecret are required'), {
-        code: 'ERR_INVALID_ARG_VALUE',
-      });
-    }
+    requireString(client?.clientId, 'clientId');
+    requireString(client.clientSecret, 'clientSecret');
     this.#clients.set(client.clientId, { ...client, redirectUris: [...client.redirectUris] });
   }
 

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { checkNumber } from '../errors.js';
 import { handleAuthorize, handleConsent } from './authorize.js';
 import { ClientRegistry } from './clients.js';
 import type { ProviderContext } from './context.js';
@@ -119,11 +120,11 @@ export function createDevProviderHandler(
 }
 
 function checkPort(port: number): void {
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw Object.assign(new TypeError('port must be an integer from 0 to 65535'), {
-      code: 'ERR_INVALID_ARG_VALUE',
-    });
-  }
+  checkNumber(port, 'port must be an integer from 0 to 65535', {
+    min: 0,
+    max: 65535,
+    integer: true,
+  });
 }
 
 function originOf(host: string, port: number): string {

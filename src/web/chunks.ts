@@ -6,8 +6,8 @@
  * @module
  */
 
+import { misuse } from '../errors.js';
 import { type CookieAttributes, expireCookie, serializeCookie } from './cookies.js';
-import { webMisuse } from './errors.js';
 
 /** Size limits, in bytes (cookie values here are ASCII, so characters = bytes). */
 export const CHUNK_LIMITS = Object.freeze({
@@ -94,7 +94,7 @@ function splitValue(
   const room = CHUNK_LIMITS.maxCookieBytes - 1 - overhead.length;
   const count = Math.ceil(value.length / room);
   if (count > CHUNK_LIMITS.maxChunks) {
-    throw webMisuse(
+    throw misuse(
       `session too large: more than ${CHUNK_LIMITS.maxChunks} cookies of 4096 bytes`,
       'ERR_SESSION_TOO_LARGE',
     );

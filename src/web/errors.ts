@@ -1,28 +1,16 @@
 /**
- * Misuse errors of the web layer: a `TypeError` with a stable `code` (STYLE.md point 3).
+ * Misuse types of the web layer, kept for compatibility: the web layer throws the core's misuse
+ * errors (a `TypeError` with a {@link MisuseCode}), so one code means one thing everywhere.
  * Protocol failures stay the core's `OAuth2Error` classes; store outages are
  * `SessionStoreUnavailableError` from the store contract.
  *
  * @module
  */
 
-/** Codes carried by the web layer's misuse `TypeError`s. */
-export type WebMisuseCode =
-  | 'ERR_INVALID_ARG_TYPE'
-  | 'ERR_INVALID_ARG_VALUE'
-  | 'ERR_MISSING_OPTION'
-  /** A session secret shorter than 32 characters. */
-  | 'ERR_SECRET_TOO_SHORT'
-  /** A session that does not fit in the allowed number of cookie chunks. */
-  | 'ERR_SESSION_TOO_LARGE';
+import type { MisuseCode, MisuseError } from '../errors.js';
 
-/** A `TypeError` thrown on misuse of the web layer, with a {@link WebMisuseCode}. */
-export type WebMisuseError = TypeError & { code: WebMisuseCode };
+/** @deprecated Use {@link MisuseCode} from `oauth2-session`; the same union. */
+export type WebMisuseCode = MisuseCode;
 
-/** @internal Makes a misuse error; the message names the option and never holds a secret. */
-export function webMisuse(
-  message: string,
-  code: WebMisuseCode = 'ERR_INVALID_ARG_VALUE',
-): WebMisuseError {
-  return Object.assign(new TypeError(message), { code });
-}
+/** @deprecated Use {@link MisuseError} from `oauth2-session`; the same type. */
+export type WebMisuseError = MisuseError;

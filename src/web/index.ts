@@ -41,6 +41,7 @@ export {
   REFRESH_COORDINATION_DEFAULTS,
   type RefreshCoordinationOptions,
   RefreshCoordinationTimeoutError,
+  SessionEndedError,
   storeRefreshCoordinator,
   TOKEN_KEY,
   tokenOf,

@@ -9,9 +9,9 @@
  * @module
  */
 
+import { misuse, requireOption } from '../errors.js';
 import { BoundedCache } from './bounded-cache.js';
 import { decodeBase64url, encodeBase64url } from './encoding.js';
-import { webMisuse } from './errors.js';
 
 /**
  * Session secrets, each at least 32 characters:
@@ -90,7 +90,11 @@ export class Sealer {
    */
   readonly #opened = new BoundedCache<string, OpenedSeal>(OPENED_CACHE_ENTRIES);
 
-  /** @throws TypeError `ERR_SECRET_TOO_SHORT` / `ERR_INVALID_ARG_VALUE` on bad secrets. */
+  /**
+   * @throws TypeError with a code on bad secrets: `ERR_MISSING_OPTION` (none given),
+   * `ERR_SECRET_TOO_SHORT`, `ERR_INVALID_ARG_TYPE` (not a string) or `ERR_INVALID_ARG_VALUE`
+   * (a bad map key).
+   */
   constructor(options: SealerOptions) {
     const entries = normalizeSecrets(options.secrets);
     this.#keys = deriveKeySet(entries);
@@ -222,20 +226,17 @@ interface SecretEntry {
 
 /** Validates secrets and orders them newest first. */
 function normalizeSecrets(secrets: SessionSecrets): SecretEntry[] {
+  requireOption(secrets, 'secrets');
   let entries: SecretEntry[];
   if (typeof secrets === 'string') entries = [{ id: undefined, secret: secrets }];
   else if (Array.isArray(secrets)) entries = secrets.map((secret) => ({ id: undefined, secret }));
   else if (typeof secrets === 'object' && secrets !== null) entries = numberedSecrets(secrets);
-  else
-    throw webMisuse('secrets must be a string, a list or a numbered map', 'ERR_INVALID_ARG_TYPE');
-  if (entries.length === 0) throw webMisuse('secrets must not be empty', 'ERR_MISSING_OPTION');
+  else throw misuse('secrets must be a string, a list or a numbered map', 'ERR_INVALID_ARG_TYPE');
+  if (entries.length === 0) throw misuse('secrets must not be empty', 'ERR_MISSING_OPTION');
   for (const { secret } of entries) {
-    if (typeof secret !== 'string' || secret.length < MIN_SECRET_LENGTH) {
-      throw webMisuse(
-        `each session secret must be a string of at least ${MIN_SECRET_LENGTH} characters`,
-        'ERR_SECRET_TOO_SHORT',
-      );
-    }
+    const short = `each session secret must be a string of at least ${MIN_SECRET_LENGTH} characters`;
+    if (typeof secret !== 'string') throw misuse(short, 'ERR_INVALID_ARG_TYPE');
+    if (secret.length < MIN_SECRET_LENGTH) throw misuse(short, 'ERR_SECRET_TOO_SHORT');
   }
   return entries;
 }
@@ -243,7 +244,7 @@ function normalizeSecrets(secrets: SessionSecrets): SecretEntry[] {
 function numberedSecrets(map: Readonly<Record<number, string>>): SecretEntry[] {
   const ids = Object.keys(map);
   if (!ids.every((id) => /^[1-9][0-9]{0,8}$/.test(id))) {
-    throw webMisuse('secret map keys must be positive integers');
+    throw misuse('secret map keys must be positive integers');
   }
   return ids
     .sort((a, b) => Number(b) - Number(a))

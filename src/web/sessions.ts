@@ -6,9 +6,9 @@
  * @module
  */
 
+import { checkNumber } from '../errors.js';
 import { clearChunked, readChunked, writeChunked } from './chunks.js';
 import { type CookieAttributes, cookieName, requestCookies } from './cookies.js';
-import { webMisuse } from './errors.js';
 import { Sealer, type SessionSecrets } from './sealed-cookie.js';
 import { newSessionId } from './stores/id.js';
 import { replaceSession, type SessionData, type SessionStore } from './stores/store.js';
@@ -144,9 +144,9 @@ export class SessionManager {
     this.#sealer = new Sealer({ secrets: options.secrets, now: options.now });
     this.store = options.store;
     this.ttlSeconds = options.ttlSeconds ?? SESSION_DEFAULTS.ttlSeconds;
-    if (!Number.isFinite(this.ttlSeconds) || this.ttlSeconds < 1) {
-      throw webMisuse('session.ttlSeconds must be a number of seconds, at least 1');
-    }
+    checkNumber(this.ttlSeconds, 'session.ttlSeconds must be a number of seconds, at least 1', {
+      min: 1,
+    });
     const secure = options.secure ?? SESSION_DEFAULTS.secure;
     this.cookieName = cookieName(options.cookieName ?? SESSION_DEFAULTS.cookieName, secure);
     this.cookieAttributes = { secure, maxAgeSeconds: this.ttlSeconds };

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { webMisuse } from './errors.js';
+import { misuse } from '../errors.js';
 
 /** The origin used when an adapter is given none; only path and query matter to the handlers. */
 export const DEFAULT_BASE_URL = 'http://localhost';
@@ -15,7 +15,7 @@ export function trustedOrigin(baseUrl: string | undefined): string {
   try {
     return new URL(baseUrl ?? DEFAULT_BASE_URL).origin;
   } catch {
-    throw webMisuse('baseUrl must be an absolute url');
+    throw misuse('baseUrl must be an absolute url');
   }
 }
 

@@ -129,18 +129,24 @@ function describeExpiry(get: () => SessionStore): void {
 }
 
 function describeArguments(get: () => SessionStore): void {
-  const misuse = { name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' };
+  // Not a non-empty string, or not an object, is a type error; a bad number is a bad value.
+  const wrongType = { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' };
+  const badValue = { name: 'TypeError', code: 'ERR_INVALID_ARG_VALUE' };
   it('get/set/delete reject an empty or non-string id with a TypeError code', async () => {
-    await expect(get().get('')).rejects.toMatchObject(misuse);
-    await expect(get().set('', {}, 60)).rejects.toMatchObject(misuse);
-    await expect(get().delete(42 as unknown as string)).rejects.toMatchObject(misuse);
+    await expect(get().get('')).rejects.toMatchObject(wrongType);
+    await expect(get().set('', {}, 60)).rejects.toMatchObject(wrongType);
+    await expect(get().delete(42 as unknown as string)).rejects.toMatchObject(wrongType);
   });
 
   it('set rejects a non-object value or a non-finite TTL and keeps the old value', async () => {
     await get().set('s', { v: 1 }, 60);
-    await expect(get().set('s', [1] as unknown as SessionData, 60)).rejects.toMatchObject(misuse);
-    await expect(get().set('s', null as unknown as SessionData, 60)).rejects.toMatchObject(misuse);
-    await expect(get().set('s', { v: 2 }, Number.NaN)).rejects.toMatchObject(misuse);
+    await expect(get().set('s', [1] as unknown as SessionData, 60)).rejects.toMatchObject(
+      wrongType,
+    );
+    await expect(get().set('s', null as unknown as SessionData, 60)).rejects.toMatchObject(
+      wrongType,
+    );
+    await expect(get().set('s', { v: 2 }, Number.NaN)).rejects.toMatchObject(badValue);
     expect(await get().get('s')).toEqual({ v: 1 });
   });
 }

@@ -5,35 +5,30 @@
  * @module
  */
 
+import { checkNumber, misuse } from '../../errors.js';
 import type { SessionData } from './store.js';
 
 /** Longest id or lock key a store accepts; ids come from cookies, so they are bounded. */
 const MAX_KEY_LENGTH = 512;
 
-/** A misuse of a store's API: a `TypeError` with a stable `code`. */
-export function storeTypeError(message: string): TypeError {
-  return Object.assign(new TypeError(message), { code: 'ERR_INVALID_ARG_VALUE' });
-}
-
-/** Checks a session id or lock key: a non-empty string of bounded length. */
+/**
+ * Checks a session id or lock key: a non-empty string (else `ERR_INVALID_ARG_TYPE`) of bounded
+ * length (else `ERR_INVALID_ARG_VALUE`).
+ */
 export function assertKey(name: string, value: unknown): asserts value is string {
-  if (typeof value !== 'string' || value.length === 0 || value.length > MAX_KEY_LENGTH) {
-    throw storeTypeError(`${name} must be a non-empty string of at most ${MAX_KEY_LENGTH} chars`);
-  }
+  const rule = `${name} must be a non-empty string of at most ${MAX_KEY_LENGTH} chars`;
+  if (typeof value !== 'string' || value.length === 0) throw misuse(rule, 'ERR_INVALID_ARG_TYPE');
+  if (value.length > MAX_KEY_LENGTH) throw misuse(rule, 'ERR_INVALID_ARG_VALUE');
 }
 
 /** Checks a time to live: a finite number (zero or less means "already expired"). */
 export function assertTtl(name: string, value: unknown): asserts value is number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw storeTypeError(`${name} must be a finite number`);
-  }
+  checkNumber(value, `${name} must be a finite number`);
 }
 
 /** Checks a lock time to live: a positive number of milliseconds. */
 export function assertLockTtl(value: unknown): asserts value is number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 1) {
-    throw storeTypeError('ttlMs must be a number of milliseconds, at least 1');
-  }
+  checkNumber(value, 'ttlMs must be a number of milliseconds, at least 1', { min: 1 });
 }
 
 /**
@@ -42,7 +37,7 @@ export function assertLockTtl(value: unknown): asserts value is number {
  */
 export function encodeSession(data: SessionData): string {
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw storeTypeError('data must be a plain object');
+    throw misuse('data must be a plain object', 'ERR_INVALID_ARG_TYPE');
   }
   return JSON.stringify(data);
 }

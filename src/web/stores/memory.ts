@@ -4,13 +4,13 @@
  * @module
  */
 
+import { checkNumber } from '../../errors.js';
 import {
   assertKey,
   assertLockTtl,
   assertTtl,
   decodeSession,
   encodeSession,
-  storeTypeError,
   ttlToMs,
 } from './codec.js';
 import { randomBase64url } from './id.js';
@@ -56,9 +56,7 @@ export class MemoryStore implements SessionStore {
 
   constructor(options: MemoryStoreOptions = {}) {
     const maxEntries = options.maxEntries ?? MEMORY_STORE_DEFAULTS.maxEntries;
-    if (!Number.isInteger(maxEntries) || maxEntries < 1) {
-      throw storeTypeError('maxEntries must be a positive integer');
-    }
+    checkNumber(maxEntries, 'maxEntries must be a positive integer', { min: 1, integer: true });
     this.#maxEntries = maxEntries;
     this.#now = options.now ?? MEMORY_STORE_DEFAULTS.now;
     this.refreshLock = new MemoryRefreshLock(this.#now);

@@ -6,13 +6,13 @@
  */
 
 import { Redis, type RedisOptions } from 'ioredis';
+import { misuse } from '../../errors.js';
 import {
   assertKey,
   assertLockTtl,
   assertTtl,
   decodeSession,
   encodeSession,
-  storeTypeError,
   ttlToMs,
 } from './codec.js';
 import { randomBase64url } from './id.js';
@@ -203,7 +203,8 @@ export class RedisStore implements SessionStore {
    */
   constructor(redis: string | Redis, options: RedisStoreOptions = {}) {
     this.prefix = options.prefix ?? REDIS_STORE_DEFAULTS.prefix;
-    if (typeof this.prefix !== 'string') throw storeTypeError('prefix must be a string');
+    if (typeof this.prefix !== 'string')
+      throw misuse('prefix must be a string', 'ERR_INVALID_ARG_TYPE');
     this.#ownsClient = typeof redis === 'string';
     this.client = typeof redis === 'string' ? createClient(redis, options) : redis;
     if (this.#ownsClient) watchErrors(this.client, options.onError);
@@ -279,8 +280,7 @@ export class RedisStore implements SessionStore {
 
 /** Creates a fail-fast, self-healing client from a URL. */
 function createClient(url: string, options: RedisStoreOptions): Redis {
-  if (!/^rediss?:\/\//.test(url))
-    throw storeTypeError('redis url must start with redis:// or rediss://');
+  if (!/^rediss?:\/\//.test(url)) throw misuse('redis url must start with redis:// or rediss://');
   return new Redis(url, clientOptions(options));
 }
 
