@@ -5,14 +5,19 @@
  * @module
  */
 
-import { InvalidGrantError, TokenExpiredError } from '../errors.js';
+import {
+  InvalidGrantError,
+  misuse,
+  optionalString,
+  requireString,
+  TokenExpiredError,
+} from '../errors.js';
 import type { ComplianceHooks } from '../hooks.js';
 import { randomString } from '../random.js';
 import { defaults, OAuth2Session, type OAuth2SessionOptions } from '../session.js';
 import type { Token } from '../token.js';
 import { type FetchLike, insecureAllowed, secureUrl } from '../transport.js';
 import { isHttpsUrl } from './cookies.js';
-import { webMisuse } from './errors.js';
 import {
   isOAuth2Error,
   type LoginFailure,
@@ -25,6 +30,7 @@ import {
   InProcessRefreshCoordinator,
   type RefreshCoordinationOptions,
   RefreshCoordinationTimeoutError,
+  SessionEndedError,
   storeRefreshCoordinator,
   TOKEN_KEY,
   tokenOf,
@@ -170,19 +176,15 @@ interface HandlerContext {
 }
 
 function resolveConfig(options: OAuthHandlersOptions): ResolvedConfig {
-  if (typeof options?.clientId !== 'string' || !options.clientId) {
-    throw webMisuse('clientId must be a non-empty string', 'ERR_MISSING_OPTION');
-  }
+  requireString(options?.clientId, 'clientId');
   const authorizeUrl = options.authorizeUrl ?? options.provider?.authorizeUrl;
   const tokenUrl = options.tokenUrl ?? options.provider?.tokenUrl;
-  if (!authorizeUrl)
-    throw webMisuse('authorizeUrl (or provider) is required', 'ERR_MISSING_OPTION');
-  if (!tokenUrl) throw webMisuse('tokenUrl (or provider) is required', 'ERR_MISSING_OPTION');
-  if (!options.session) throw webMisuse('session options are required', 'ERR_MISSING_OPTION');
-  if (options.issuer !== undefined && (typeof options.issuer !== 'string' || !options.issuer))
-    throw webMisuse('issuer must be a non-empty string', 'ERR_INVALID_ARG_TYPE');
+  if (!authorizeUrl) throw misuse('authorizeUrl (or provider) is required', 'ERR_MISSING_OPTION');
+  if (!tokenUrl) throw misuse('tokenUrl (or provider) is required', 'ERR_MISSING_OPTION');
+  if (!options.session) throw misuse('session options are required', 'ERR_MISSING_OPTION');
+  optionalString(options.issuer, 'issuer');
   if (options.requireIssuer && options.issuer === undefined)
-    throw webMisuse('requireIssuer needs issuer', 'ERR_MISSING_OPTION');
+    throw misuse('requireIssuer needs issuer', 'ERR_MISSING_OPTION');
   // Refused when built, not on the first login: plain http to another host is a start-up error.
   const insecure = insecureAllowed(options.allowInsecureTransport);
   secureUrl(authorizeUrl, 'authorizeUrl', insecure);
@@ -313,7 +315,11 @@ async function withClient(
   try {
     response = await route(client, { session });
   } catch (error) {
-    if (!(error instanceof InvalidGrantError || error instanceof TokenExpiredError)) throw error;
+    const ended =
+      error instanceof InvalidGrantError ||
+      error instanceof SessionEndedError ||
+      error instanceof TokenExpiredError;
+    if (!ended) throw error;
     session.destroy(); // the grant is gone: log out, so the user logs in again
     return unauthenticated(context, request, await context.sessions.commit(session));
   }

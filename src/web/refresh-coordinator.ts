@@ -6,7 +6,7 @@
  * @module
  */
 
-import { InvalidGrantError, TimeoutError } from '../errors.js';
+import { InvalidGrantError, OAuth2Error, TimeoutError } from '../errors.js';
 import { timingSafeEqual } from '../random.js';
 import type { RefreshCoordinator } from '../session.js';
 import type { Token } from '../token.js';
@@ -14,10 +14,23 @@ import { replaceSession, type SessionData, type SessionStore } from './stores/st
 
 /**
  * Waiting for another process's refresh took longer than the coordinator allows. A
- * {@link TimeoutError} of its own class, so the handlers answer 503 by type, not by message.
+ * {@link TimeoutError} of its own class and code (`OAUTH_COORDINATION_TIMEOUT`), so the
+ * handlers answer 503 by type, not by message.
  */
 export class RefreshCoordinationTimeoutError extends TimeoutError {
   override name = 'RefreshCoordinationTimeoutError';
+  override readonly code = 'OAUTH_COORDINATION_TIMEOUT';
+}
+
+/**
+ * The stored session vanished while its refresh was coordinated (a logout, or another process
+ * ended it after a refused refresh). Raised here, without any token request: the authorization
+ * server said nothing. The handlers treat it like {@link InvalidGrantError}: the session is
+ * destroyed and the user logs in again.
+ */
+export class SessionEndedError extends OAuth2Error {
+  override name = 'SessionEndedError';
+  override readonly code = 'OAUTH_SESSION_ENDED';
 }
 
 /** Timing of the coordination, in milliseconds. */
@@ -62,7 +75,7 @@ const sameToken = (a: Token, b: Token): boolean => timingSafeEqual(a.access_toke
  * session (another process may have refreshed already), refreshes, writes the session, then
  * releases; the others poll the store until the token changes or the lock frees, then try
  * again. A session that disappeared meanwhile (logged out, or refused by another process)
- * is an InvalidGrantError without any token request, so it is cleared only once.
+ * is a {@link SessionEndedError} without any token request, so it is cleared only once.
  */
 export function storeRefreshCoordinator(
   target: CoordinatedSession,
@@ -117,10 +130,10 @@ function joinUnderway(
   return started;
 }
 
-/** The stored token now; InvalidGrantError when the session is gone. */
+/** The stored token now; SessionEndedError when the session is gone. */
 async function currentToken(target: CoordinatedSession): Promise<Token> {
   const token = tokenOf(await target.store.get(target.id));
-  if (!token) throw new InvalidGrantError('session ended', { error: 'invalid_grant' });
+  if (!token) throw new SessionEndedError('session ended');
   return token;
 }
 
@@ -131,7 +144,7 @@ async function refreshAsHolder(
 ): Promise<Token> {
   const data = await target.store.get(target.id);
   const current = tokenOf(data);
-  if (!current) throw new InvalidGrantError('session ended', { error: 'invalid_grant' });
+  if (!current) throw new SessionEndedError('session ended');
   if (!sameToken(current, stale)) return current; // another process refreshed first
   let token: Token;
   try {
@@ -144,7 +157,7 @@ async function refreshAsHolder(
   // Only while the session exists: a logout during the refresh stays a logout.
   const fresh = { ...data, [TOKEN_KEY]: token };
   if (!(await replaceSession(target.store, target.id, fresh, target.ttlSeconds))) {
-    throw new InvalidGrantError('session ended', { error: 'invalid_grant' });
+    throw new SessionEndedError('session ended');
   }
   return token;
 }

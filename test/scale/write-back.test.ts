@@ -4,8 +4,13 @@
  * while the stored session exists. In-process, on the memory store; the multi-process version
  * is in shared-session.test.ts.
  */
-import { InvalidGrantError, type Token } from 'oauth2-session';
-import { MemoryStore, SessionManager, storeRefreshCoordinator } from 'oauth2-session/web';
+import type { Token } from 'oauth2-session';
+import {
+  MemoryStore,
+  SessionEndedError,
+  SessionManager,
+  storeRefreshCoordinator,
+} from 'oauth2-session/web';
 import { describe, expect, it } from 'vitest';
 
 const SECRET = 'write-back-test-secret-0123456789abcdef';
@@ -57,7 +62,7 @@ describe('write-backs after the session ended elsewhere', () => {
       return token('a2');
     };
     const stale = session.get<Token>('token') as Token;
-    await expect(coordinate(refresh, stale)).rejects.toBeInstanceOf(InvalidGrantError);
+    await expect(coordinate(refresh, stale)).rejects.toBeInstanceOf(SessionEndedError);
     expect(await store.get(id)).toBeUndefined();
   });
 });

@@ -25,7 +25,7 @@ describe('storeRefreshCoordinator', () => {
     }, stale).catch((e) => e);
     expect(error).toBeInstanceOf(RefreshCoordinationTimeoutError);
     expect(error).toBeInstanceOf(TimeoutError);
-    expect(error.code).toBe('OAUTH_TIMEOUT');
+    expect(error.code).toBe('OAUTH_COORDINATION_TIMEOUT');
     expect(refreshes).toBe(0);
   });
 });
