@@ -1,5 +1,5 @@
 /**
- * Redis benchmark (issue 4), side by side in one run:
+ * Redis benchmark (scale-out across app processes), side by side in one run:
  * (a) logged-in `/profile` requests per second with the Redis session store vs the sealed-cookie
  *     store, two app processes each (goal: at least 0.8);
  * (b) refresh storm: N processes x M concurrent requests on one session with an expired token:

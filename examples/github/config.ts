@@ -1,6 +1,6 @@
 /**
- * The example app's configuration, read from the environment variables that
- * `../shared/DESIGN.md` fixes as a contract ("the example app's configuration").
+ * The example app's configuration, read from environment variables whose names, meanings and
+ * defaults are a fixed contract (outside checks start the app with them).
  *
  * | variable | meaning | default |
  * |---|---|---|

@@ -1,6 +1,6 @@
 /**
  * The seed's app on Express 5 (`npm start`): `npx tsx examples/github/express.ts`.
- * Configuration: the environment variables in ./config.ts (DESIGN.md's contract). With no
+ * Configuration: the environment variables in ./config.ts (a fixed contract). With no
  * `OAUTH_CLIENT_ID` it runs against a built-in dev provider, so it works offline.
  */
 import { createServer, type Server } from 'node:http';

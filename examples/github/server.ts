@@ -89,7 +89,7 @@ async function serve(context: AppContext, createServer: CreateServer) {
 }
 
 /**
- * Starts an example app from `env` (the DESIGN.md variables) on the framework's server.
+ * Starts an example app from `env` (the variables of ./config.ts) on the framework's server.
  *
  * @example
  * const app = await startApp('Express', process.env, expressServer);

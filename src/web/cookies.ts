@@ -1,5 +1,5 @@
 /**
- * The cookie string codec, apart from any framework (STYLE.md point 9): `Cookie` header
+ * The cookie string codec, apart from any framework (adapters only translate): `Cookie` header
  * parsing and `Set-Cookie` building over the `cookie` package, with this library's defaults.
  *
  * @module

@@ -1,6 +1,6 @@
 /**
- * readConfig: the example app's environment contract (DESIGN.md, "the example app's
- * configuration"), which an outside check drives.
+ * readConfig: the example app's environment contract (fixed names, meanings and defaults),
+ * which an outside check drives.
  */
 import { describe, expect, test } from 'vitest';
 import { GITHUB_ENDPOINTS, readConfig } from '../../examples/github/config.js';

@@ -1,5 +1,5 @@
 /**
- * One contract suite for every framework adapter (STYLE.md point 11): the whole login flow
+ * One contract suite that every framework adapter must pass: the whole login flow
  * over real HTTP against the dev provider, and the negative callbacks, each of which must make
  * no token request and write no session.
  */
