@@ -1,0 +1,47 @@
+import { RedisStore } from 'oauth2-session/redis';
+import { lockReplayGuard, MemoryReplayGuard, MemoryStore } from 'oauth2-session/web';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RedisHandle, redisAvailable, startRedis } from '../harness/redis.js';
+import { replayGuardContract } from './replay-guard-contract.js';
+
+replayGuardContract('MemoryReplayGuard', async () => ({
+  guard: new MemoryReplayGuard(),
+  close: async () => {},
+}));
+
+replayGuardContract('lockReplayGuard over MemoryStore', async () => ({
+  guard: lockReplayGuard(new MemoryStore().refreshLock),
+  close: async () => {},
+}));
+
+describe.skipIf(!redisAvailable())('lockReplayGuard over RedisStore on a real redis-server', () => {
+  let redis: RedisHandle;
+  let n = 0;
+  beforeAll(async () => {
+    redis = await startRedis();
+  });
+  afterAll(async () => {
+    await redis?.close();
+  });
+
+  // A fresh prefix per test: every test starts with nothing consumed on the one server.
+  replayGuardContract('lockReplayGuard over RedisStore', async () => {
+    const store = new RedisStore(redis.url, { prefix: `replay-${++n}:` });
+    return { guard: lockReplayGuard(store.refreshLock), close: () => store.close() };
+  });
+
+  it('lockReplayGuard over RedisStore: an id consumed by one process is refused in every other', async () => {
+    const prefix = `replay-shared-${++n}:`;
+    const stores = Array.from({ length: 3 }, () => new RedisStore(redis.url, { prefix }));
+    try {
+      const guards = stores.map((s) => lockReplayGuard(s.refreshLock));
+      const answers = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => guards[i % guards.length]!.consume('tx', 60_000)),
+      );
+      expect(answers.filter((a) => a)).toHaveLength(1);
+      for (const guard of guards) expect(await guard.consume('tx', 60_000)).toBe(false);
+    } finally {
+      await Promise.all(stores.map((s) => s.close()));
+    }
+  });
+});
