@@ -170,7 +170,7 @@ const SHARED_RESULT_LIMIT = 10_000;
 /**
  * A {@link RefreshCoordinator} within one process, for sessions without a store lock (sealed
  * cookies). Every request builds its own `OAuth2Session`, so the core's single-flight does not
- * span requests; this does: requests carrying the same refresh token share one refresh, and
+ * span requests; this does: requests carrying the same stale access token share one refresh, and
  * for 30 seconds later ones (a browser that sent the old cookie) get its result instead of
  * spending the single-use refresh token again. A refusal is shared too, so it costs one request.
  */
@@ -179,7 +179,10 @@ export class InProcessRefreshCoordinator {
 
   /** The coordinator to pass as `refreshCoordinator`. */
   readonly coordinate: RefreshCoordinator = (refresh, stale) => {
-    const key = stale.refresh_token ?? stale.access_token;
+    // Keyed by the stale access token, not the refresh token: a provider that does not rotate
+    // keeps one refresh token for the session's life, and the next refresh must not be answered
+    // with the token it is replacing.
+    const key = stale.access_token;
     const now = Date.now();
     const shared = this.#results.get(key);
     if (shared && shared.until > now) return shared.token;
