@@ -1,19 +1,119 @@
 /**
- * Client authentication at the token endpoint (RFC 6749 section 2.3.1).
+ * Client authentication at the authorization server's endpoints (RFC 6749 section 2.3), as
+ * strategy values: a function of the request about to be sent, possibly async (a signed JWT
+ * assertion is). A new method is a new value, never a new branch in the session.
  *
  * @module
  */
 
 import { misuse } from './errors.js';
+import type { AuthorizationServer } from './server.js';
 
 /**
- * How the client authenticates: `client_secret_basic` (HTTP Basic; the default when a secret is
- * set), `client_secret_post` (id and secret in the body) or `none` (a public client, which
- * sends only `client_id`).
+ * The methods named by string (RFC 7591 section 2 names): `client_secret_basic` (HTTP Basic;
+ * the default with a secret), `client_secret_post` (id and secret in the body) or `none` (a
+ * public client, which sends only `client_id`).
  */
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'none';
 
-/** The client's identity as sent to the token endpoint. */
+/** The request a {@link ClientAuthentication} authenticates: it sets headers or body fields. */
+export interface ClientAuthRequest {
+  readonly clientId: string;
+  /** The endpoint the request goes to (an assertion's audience, for JWT methods). */
+  readonly url: URL;
+  readonly server?: AuthorizationServer | undefined;
+  headers: Headers;
+  body: URLSearchParams;
+}
+
+/**
+ * A client authentication strategy: adds the client's credentials to an endpoint request.
+ * `method` names it as `token_endpoint_auth_methods_supported` does.
+ *
+ * @example
+ * ```ts
+ * new OAuth2Session({ clientId, clientAuth: clientSecretPost(secret) });
+ * ```
+ */
+export type ClientAuthentication = ((request: ClientAuthRequest) => void | Promise<void>) & {
+  readonly method?: string;
+};
+
+/** `application/x-www-form-urlencoded` encoding of one value, as RFC 6749 2.3.1 asks. */
+const formEncode = (value: string) => new URLSearchParams([['', value]]).toString().slice(1);
+
+const named = (method: string, fn: (request: ClientAuthRequest) => void): ClientAuthentication =>
+  Object.assign(fn, { method });
+
+function requireSecret(method: string, secret: unknown): asserts secret is string {
+  if (typeof secret !== 'string' || !secret)
+    throw misuse(`clientAuth ${method} needs clientSecret`, 'ERR_MISSING_OPTION');
+}
+
+/**
+ * HTTP Basic with the form-urlencoded id and secret.
+ *
+ * @see RFC 6749 section 2.3.1
+ */
+export function clientSecretBasic(secret: string): ClientAuthentication {
+  requireSecret('client_secret_basic', secret);
+  return named('client_secret_basic', ({ clientId, headers }) => {
+    headers.set('authorization', `Basic ${btoa(`${formEncode(clientId)}:${formEncode(secret)}`)}`);
+  });
+}
+
+/**
+ * `client_id` and `client_secret` in the body.
+ *
+ * @see RFC 6749 section 2.3.1
+ */
+export function clientSecretPost(secret: string): ClientAuthentication {
+  requireSecret('client_secret_post', secret);
+  return named('client_secret_post', ({ clientId, body }) => {
+    body.set('client_id', clientId);
+    body.set('client_secret', secret);
+  });
+}
+
+/** A public client: only `client_id` in the body (RFC 6749 section 2.1). */
+export function noClientAuth(): ClientAuthentication {
+  return named('none', ({ clientId, body }) => body.set('client_id', clientId));
+}
+
+const BY_NAME: Record<ClientAuthMethod, (secret: string) => ClientAuthentication> = {
+  client_secret_basic: clientSecretBasic,
+  client_secret_post: clientSecretPost,
+  none: noClientAuth,
+};
+
+/**
+ * The strategy for a `clientAuth` option: a strategy is used as given; a name is built with the
+ * secret; unset is `client_secret_basic` with a secret (or `client_secret_post` when the server
+ * lists only that), `none` without.
+ *
+ * @throws TypeError for an unknown name, or a secret method without a secret
+ */
+export function resolveClientAuth(
+  option: ClientAuthMethod | ClientAuthentication | undefined,
+  secret: string | undefined,
+  server?: AuthorizationServer,
+): ClientAuthentication {
+  if (typeof option === 'function') return option;
+  const method = option ?? defaultMethod(secret, server);
+  if (!Object.hasOwn(BY_NAME, method))
+    throw misuse('clientAuth must be client_secret_basic, client_secret_post, none or a function');
+  return BY_NAME[method](secret as string);
+}
+
+function defaultMethod(secret: string | undefined, server?: AuthorizationServer): ClientAuthMethod {
+  if (!secret) return 'none';
+  const supported = server?.token_endpoint_auth_methods_supported;
+  const postOnly =
+    supported?.includes('client_secret_post') && !supported.includes('client_secret_basic');
+  return postOnly ? 'client_secret_post' : 'client_secret_basic';
+}
+
+/** The client's identity as the first, synchronous steps take it. */
 export interface ClientCredentials {
   clientId: string;
   clientSecret?: string | undefined;
@@ -21,23 +121,14 @@ export interface ClientCredentials {
   method?: ClientAuthMethod | undefined;
 }
 
-/** `application/x-www-form-urlencoded` encoding of one value, as RFC 6749 2.3.1 asks. */
-const formEncode = (value: string) => new URLSearchParams([['', value]]).toString().slice(1);
-
 /** Resolves the method, refusing unknown ones and secret methods without a secret. */
 export function clientAuthMethod(client: ClientCredentials): ClientAuthMethod {
-  const method = client.method ?? (client.clientSecret ? 'client_secret_basic' : 'none');
-  if (method !== 'client_secret_basic' && method !== 'client_secret_post' && method !== 'none') {
-    throw misuse('clientAuth must be client_secret_basic, client_secret_post or none');
-  }
-  if (method !== 'none' && !client.clientSecret)
-    throw misuse(`clientAuth ${method} needs clientSecret`, 'ERR_MISSING_OPTION');
-  return method;
+  return resolveClientAuth(client.method, client.clientSecret).method as ClientAuthMethod;
 }
 
 /**
- * Adds the client's authentication to a token request: an `Authorization: Basic` header whose
- * id and secret are form-urlencoded first, or `client_id`/`client_secret` body parameters.
+ * Adds the client's authentication to a request, synchronously (the string methods only; the
+ * endpoint pipeline awaits any {@link ClientAuthentication}).
  *
  * @see RFC 6749 section 2.3.1
  */
@@ -46,12 +137,6 @@ export function applyClientAuth(
   headers: Headers,
   body: URLSearchParams,
 ): void {
-  const method = clientAuthMethod(client);
-  if (method === 'client_secret_basic') {
-    const pair = `${formEncode(client.clientId)}:${formEncode(client.clientSecret!)}`;
-    headers.set('authorization', `Basic ${btoa(pair)}`);
-    return;
-  }
-  body.set('client_id', client.clientId);
-  if (method === 'client_secret_post') body.set('client_secret', client.clientSecret!);
+  const auth = resolveClientAuth(client.method, client.clientSecret);
+  void auth({ clientId: client.clientId, url: new URL('about:blank'), headers, body });
 }

@@ -15,10 +15,29 @@ export { type AuthorizationRequest, buildAuthorizationUrl } from './authorizatio
 export { type IssuerCheck, readAuthorizationResponse } from './authorization-response.js';
 export {
   applyClientAuth,
+  type ClientAuthentication,
   type ClientAuthMethod,
+  type ClientAuthRequest,
   type ClientCredentials,
   clientAuthMethod,
+  clientSecretBasic,
+  clientSecretPost,
+  noClientAuth,
+  resolveClientAuth,
 } from './client-auth.js';
+export {
+  callEndpoint,
+  checkAnswer,
+  type EndpointAnswer,
+  type EndpointCall,
+  type EndpointClient,
+  type EndpointParams,
+  endpointInit,
+  endpointRequest,
+  type ReadAnswer,
+  readAnswer,
+  readEndpointAnswer,
+} from './endpoint.js';
 export {
   AccessDeniedError,
   InsecureTransportError,
@@ -48,19 +67,46 @@ export type {
   ComplianceHookMap,
   ComplianceHookName,
   ComplianceHooks,
+  EndpointName,
+  EndpointParsedHook,
+  EndpointRequest,
+  EndpointRequestHook,
+  EndpointResponseHook,
+  HookContext,
+  HookStage,
+  ParsedContext,
   ProtectedRequestHook,
   ProtectedRequestParts,
+  ResourceRequest,
+  ResourceRequestHook,
   TokenRequestHook,
   TokenRequestParts,
   TokenResponseHook,
 } from './hooks.js';
 export { codeChallengeS256, createCodeVerifier } from './pkce.js';
+export {
+  definePreset,
+  type PresetDefinition,
+  type ProviderPreset,
+  type UserEndpoint,
+  userRequest,
+} from './provider.js';
 export { randomString, timingSafeEqual } from './random.js';
 export {
+  type RevocationCall,
   readRevocationResponse,
+  revocationHint,
   revocationRequest,
+  revoke,
   type TokenTypeHint,
 } from './revocation.js';
+export {
+  type AuthorizationServer,
+  checkServer,
+  ENDPOINT_FIELDS,
+  endpointUrl,
+  type ServerEndpoint,
+} from './server.js';
 export {
   type AuthorizationUrlResult,
   type ClientCredentialsOptions,
@@ -75,18 +121,34 @@ export {
   type ScopeChange,
   type TokenRequestOptions,
 } from './session.js';
-export { isExpired, normalizeToken, parseBody, parseScope, type Token } from './token.js';
+export {
+  assertTokenType,
+  BEARER_ONLY,
+  isExpired,
+  normalizeToken,
+  parseBody,
+  parseScope,
+  type Token,
+} from './token.js';
+export { attachToken, bearer, type TokenAttachment } from './token-attachment.js';
 export {
   type ReadTokenOptions,
   readTokenResponse,
+  requestToken,
+  type TokenCall,
   type TokenParams,
   toFetchArgs,
   tokenRequest,
 } from './token-endpoint.js';
+export { isTransient } from './token-lifecycle.js';
 export {
   type FetchLike,
   isLoopback,
+  type OutboundRequest,
   readBounded,
   redactedExcerpt,
   secureUrl,
+  TRANSPORT_DEFAULTS,
+  Transport,
+  type TransportOptions,
 } from './transport.js';

@@ -1,22 +1,61 @@
 /**
- * The token endpoint (RFC 6749 section 3.2), as two pure steps: make the request, read the
- * response. Both are testable with canned values; `OAuth2Session` composes them.
+ * The token endpoint (RFC 6749 section 3.2): a token request through the endpoint pipeline,
+ * and the first pure steps (make the request, read the response) for callers that send it
+ * themselves.
  *
  * @module
  */
 
 import { applyClientAuth, type ClientCredentials } from './client-auth.js';
-import { errorFromParams, OAuth2Error } from './errors.js';
+import {
+  callEndpoint,
+  type EndpointClient,
+  type EndpointParams,
+  endpointRequest,
+  readEndpointAnswer,
+} from './endpoint.js';
+import { OAuth2Error } from './errors.js';
 import type { TokenRequestParts } from './hooks.js';
-import { normalizeToken, parseBody, type Token } from './token.js';
-import { readBounded, redactedExcerpt } from './transport.js';
+import { normalizeToken, type Token } from './token.js';
 
 /** Token request parameters; `undefined` values are left out. */
-export type TokenParams = Record<string, string | undefined>;
+export type TokenParams = EndpointParams;
+
+/** One token request: the grant's parameters and how to read the answer. */
+export interface TokenCall {
+  /** The token endpoint, already held to the transport's rule. */
+  readonly url: URL;
+  readonly params: TokenParams;
+  readonly headers?: HeadersInit | undefined;
+  readonly signal?: AbortSignal | undefined;
+  /** The current time in epoch seconds (for `expires_at`). */
+  readonly nowSeconds: number;
+  /** Assumed granted when the answer names no scope (RFC 6749 section 5.1). */
+  readonly requestedScope?: readonly string[] | undefined;
+}
+
+const notFields = (response: Response) =>
+  new OAuth2Error('token response is not json or form data', {
+    code: 'OAUTH_INVALID_RESPONSE',
+    status: response.status,
+    response,
+  });
+
+/**
+ * Requests a token through the endpoint pipeline and reads it.
+ *
+ * @see RFC 6749 sections 5.1 and 5.2
+ * @throws OAuth2Error (or its RFC subclass), MissingTokenError, UnsupportedTokenTypeError
+ */
+export async function requestToken(client: EndpointClient, call: TokenCall): Promise<Token> {
+  const { fields, response } = await callEndpoint(client, { ...call, endpoint: 'token' });
+  if (!fields) throw notFields(response);
+  return normalizeToken(fields, call.nowSeconds, call.requestedScope);
+}
 
 /**
  * Makes the parts of a token request: form body with the grant's parameters, client
- * authentication, `Accept: application/json`.
+ * authentication (a string method), `Accept: application/json`.
  *
  * @example
  * ```ts
@@ -30,12 +69,7 @@ export function tokenRequest(
   client: ClientCredentials,
   headers?: HeadersInit,
 ): TokenRequestParts {
-  const body = new URLSearchParams();
-  for (const [name, value] of Object.entries(params))
-    if (value !== undefined) body.set(name, value);
-  const h = new Headers(headers);
-  h.set('accept', 'application/json');
-  h.set('content-type', 'application/x-www-form-urlencoded;charset=UTF-8');
+  const { headers: h, body } = endpointRequest('token', url, params, headers);
   applyClientAuth(client, h, body);
   return { url, headers: h, body };
 }
@@ -58,61 +92,9 @@ export interface ReadTokenOptions {
   maxBytes: number;
 }
 
-function isRedirect(response: Response): boolean {
-  return response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400);
-}
-
 /**
- * Reads what an OAuth endpoint answered to a form POST (token and revocation endpoints): refuses
- * a redirect, throws the OAuth error an `error` field names whatever the status (GitHub answers
- * errors with 200), and a non-2xx answer without one as `OAUTH_HTTP_ERROR` with the status and
- * a redacted excerpt. Answers the parsed fields (`undefined` when the body is neither JSON nor
- * form data).
- *
- * @param endpoint Names the endpoint in messages (`token`, `revocation`).
- * @see RFC 6749 section 5.2, RFC 7009 section 2.2.1
- */
-export async function readEndpointAnswer(
-  response: Response,
-  endpoint: string,
-  maxBytes: number,
-): Promise<Record<string, unknown> | undefined> {
-  const { status } = response;
-  if (isRedirect(response)) {
-    void response.body?.cancel().catch(() => {});
-    throw new OAuth2Error(`${endpoint} endpoint answered a redirect`, {
-      code: 'OAUTH_UNEXPECTED_REDIRECT',
-      status,
-      response,
-    });
-  }
-  const text = await readBounded(response, maxBytes);
-  const fields = parseBody(text, response.headers.get('content-type'));
-  const error = fields?.['error'];
-  if (typeof error === 'string') {
-    throw errorFromParams(`${endpoint} request failed`, fields!, status, response);
-  }
-  // An `error` that is not a string is still no success: never read a token beside it.
-  if (error !== undefined && error !== null) {
-    throw new OAuth2Error(`${endpoint} response has a malformed error`, {
-      code: 'OAUTH_INVALID_RESPONSE',
-      status,
-      response,
-    });
-  }
-  if (!response.ok) {
-    throw new OAuth2Error(`${endpoint} endpoint answered ${status}`, {
-      code: 'OAUTH_HTTP_ERROR',
-      status,
-      excerpt: redactedExcerpt(text),
-      response,
-    });
-  }
-  return fields;
-}
-
-/**
- * Reads a token response: JSON or form-encoded; errors as {@link readEndpointAnswer} reads them.
+ * Reads a token response: JSON or form-encoded; a redirect, an `error` field (whatever the
+ * status) or a non-2xx answer is a typed error.
  *
  * @see RFC 6749 sections 5.1 and 5.2
  * @throws OAuth2Error (or its RFC subclass), MissingTokenError
@@ -122,12 +104,6 @@ export async function readTokenResponse(
   options: ReadTokenOptions,
 ): Promise<Token> {
   const fields = await readEndpointAnswer(response, 'token', options.maxBytes);
-  if (!fields) {
-    throw new OAuth2Error('token response is not json or form data', {
-      code: 'OAUTH_INVALID_RESPONSE',
-      status: response.status,
-      response,
-    });
-  }
+  if (!fields) throw notFields(response);
   return normalizeToken(fields, options.nowSeconds, options.requestedScope);
 }

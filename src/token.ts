@@ -78,6 +78,21 @@ export function parseBody(
   }
 }
 
+/** The token types a client that sends Bearer tokens accepts (RFC 6750). */
+export const BEARER_ONLY: readonly string[] = Object.freeze(['bearer']);
+
+/**
+ * The one check of `token_type`: RFC 6749 section 7.1 says a client must not use a token type
+ * it does not understand, so a type outside `accepted` (lowercase names, compared
+ * case-insensitively) is refused.
+ *
+ * @throws UnsupportedTokenTypeError
+ */
+export function assertTokenType(tokenType: string, accepted: readonly string[]): void {
+  if (!accepted.includes(tokenType.toLowerCase()))
+    throw new UnsupportedTokenTypeError('unsupported token_type');
+}
+
 const invalid = (message: string) => new OAuth2Error(message, { code: 'OAUTH_INVALID_RESPONSE' });
 
 /** An access token must fit in a header: visible ASCII only (RFC 6749 appendix A.12). */
@@ -106,13 +121,15 @@ function optionalString(fields: Record<string, unknown>, name: string): void {
  * @param nowSeconds the current time, epoch seconds
  * @param defaultScope the scope to assume when the answer has none (RFC 6749 section 5.1: the
  *   requested one)
+ * @param tokenTypes the token types the client can send (lowercase); default Bearer only
  * @throws MissingTokenError without `access_token`; `OAUTH_INVALID_RESPONSE` on bad field types;
- *   UnsupportedTokenTypeError for a `token_type` other than Bearer.
+ *   UnsupportedTokenTypeError for a `token_type` the client cannot send.
  */
 export function normalizeToken(
   fields: Record<string, unknown>,
   nowSeconds: number,
   defaultScope?: readonly string[],
+  tokenTypes: readonly string[] = BEARER_ONLY,
 ): Token {
   const { access_token, token_type, scope } = fields;
   if (access_token === undefined || access_token === '') {
@@ -123,11 +140,8 @@ export function normalizeToken(
   }
   if (token_type !== undefined && typeof token_type !== 'string')
     throw invalid('invalid token_type');
-  // RFC 6749 section 7.1: a client must not use a token type it does not understand; only
-  // Bearer (RFC 6750) is sent, so another type is refused before it is stored anywhere.
-  if (token_type && token_type.toLowerCase() !== 'bearer') {
-    throw new UnsupportedTokenTypeError('unsupported token_type');
-  }
+  // Refused before the token is stored anywhere, not only when it is first used.
+  if (token_type) assertTokenType(token_type, tokenTypes);
   if (scope !== undefined && typeof scope !== 'string' && !Array.isArray(scope)) {
     throw invalid('invalid scope');
   }

@@ -1,6 +1,10 @@
 /**
- * Transport rules shared by every request: https except on loopback, a timeout on every
- * request combined with the caller's signal, bounded body reads, typed network failures.
+ * The one way out: every outbound request (token, revocation, user API, any API call through a
+ * session) passes a {@link Transport}, which holds the same rules for all of them: https except
+ * on loopback, checked when configured and again at every hop; no credential across a redirect
+ * to another origin; one deadline over the whole exchange, body included; the caller's signal
+ * honoured to the last byte, its reason what the caller gets; bounded body reads; typed
+ * failures whose messages name the host and nothing secret.
  *
  * @module
  */
@@ -9,6 +13,24 @@ import { InsecureTransportError, misuse, OAuth2Error, TimeoutError } from './err
 
 /** A `fetch`-compatible function (the global one by default). */
 export type FetchLike = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
+
+/** Options of {@link Transport}; units in the names. */
+export interface TransportOptions {
+  /** The fetch to use; default the global one, looked up at call time. */
+  fetch?: FetchLike | undefined;
+  /** The deadline of one exchange, body included, in milliseconds; 0 = none. Default 30 000. */
+  timeoutMs?: number | undefined;
+  /** Allow plain http to non-loopback hosts (else `OAUTH2_INSECURE_TRANSPORT=1`). */
+  allowInsecureTransport?: boolean | undefined;
+}
+
+/** Defaults of {@link TransportOptions}, frozen. */
+export const TRANSPORT_DEFAULTS = Object.freeze({
+  /** Milliseconds. */
+  timeoutMs: 30_000,
+  /** Hops followed for a resource request before giving up (the Fetch standard's 20). */
+  maxRedirects: 20,
+});
 
 const LOOPBACK_V4 = /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/;
 
@@ -63,32 +85,30 @@ export function secureUrl(url: string | URL, what: string, allowInsecure: boolea
  * Origins, as `origin + '/'`, that passed {@link secureUrl} without needing `allowInsecure`
  * (https, or http to loopback). A url string starting with one of them parses to that same
  * scheme and host (the rest is path, query or fragment, which never fail to parse), so it
- * would pass again: {@link checkRequestUrl} skips the parse. A few, most recent last.
+ * would pass again: {@link Transport.checkRequestUrl} skips the parse. A few, most recent last.
  */
 const approvedOrigins: string[] = [];
 
-/**
- * {@link secureUrl} for a request url whose parse is not needed: the same outcome, but a url
- * under a recently approved origin is not parsed again, and `allowInsecure` (which may read the
- * environment) is only asked when the url is parsed.
- */
-export function checkRequestUrl(url: string, what: string, allowInsecure: () => boolean): void {
+function approved(url: string): boolean {
   for (let i = approvedOrigins.length - 1; i >= 0; i -= 1) {
-    if (url.startsWith(approvedOrigins[i]!)) return;
+    if (url.startsWith(approvedOrigins[i]!)) return true;
   }
-  const parsed = secureUrl(url, what, allowInsecure());
+  return false;
+}
+
+function approve(parsed: URL): void {
   if (parsed.protocol !== 'https:' && !isLoopback(parsed.hostname)) return;
   if (approvedOrigins.length >= 8) approvedOrigins.shift();
   approvedOrigins.push(`${parsed.origin}/`);
 }
 
 /**
- * The time limit of one exchange, combined with the caller's signal. A plain timer that the
- * caller clears when the exchange is over: `AbortSignal.timeout` + `AbortSignal.any` cost about
- * 15% of a loopback request's throughput in Node, this costs next to nothing.
+ * The time limit of one exchange, combined with the caller's signal. A plain timer that is
+ * cleared when the exchange is over: `AbortSignal.timeout` + `AbortSignal.any` cost about 15% of
+ * a loopback request's throughput in Node, this costs next to nothing.
  */
 export interface Deadline {
-  /** Aborts when the time is up or the caller's signal aborts. */
+  /** Aborts when the time is up (reason: a {@link TimeoutError}) or the caller aborts (its reason). */
   readonly signal: AbortSignal | undefined;
   /** Whether the time ran out (as opposed to the caller aborting). */
   readonly expired: boolean;
@@ -96,10 +116,12 @@ export interface Deadline {
   clear(): void;
 }
 
+const NO_DEADLINE: Deadline = { signal: undefined, expired: false, clear() {} };
+
 /** A deadline of `timeoutMs` milliseconds (0 = none), also ended by `signal`. */
-export function deadline(timeoutMs: number, signal?: AbortSignal | null): Deadline {
-  if (!(timeoutMs > 0)) return { signal: signal ?? undefined, expired: false, clear() {} };
-  return new Timer(timeoutMs, signal ?? undefined);
+export function deadline(timeoutMs: number, signal?: AbortSignal | null, host = ''): Deadline {
+  if (timeoutMs > 0) return new Timer(timeoutMs, signal ?? undefined, host);
+  return signal ? { signal, expired: false, clear() {} } : NO_DEADLINE;
 }
 
 /**
@@ -113,12 +135,12 @@ class Timer implements Deadline {
   readonly #caller: AbortSignal | undefined;
   readonly #follow: (() => void) | undefined;
 
-  constructor(timeoutMs: number, caller: AbortSignal | undefined) {
+  constructor(timeoutMs: number, caller: AbortSignal | undefined, host: string) {
     const controller = new AbortController();
     this.signal = controller.signal;
     this.#timer = setTimeout(() => {
       this.#expired = true;
-      controller.abort(new DOMException('request timed out', 'TimeoutError'));
+      controller.abort(new TimeoutError(`request to ${host || 'server'} timed out`));
     }, timeoutMs);
     if (!caller) return;
     const follow = () => controller.abort(caller.reason);
@@ -144,39 +166,246 @@ export function callerSignal(input: RequestInfo | URL, init: RequestInit): Abort
 }
 
 /**
- * Sends one request within `limit`. A timeout becomes {@link TimeoutError}, a network
- * failure an {@link OAuth2Error} `OAUTH_NETWORK_ERROR`; the caller's own abort is rethrown as is.
- */
-export async function send(
-  fetchImpl: FetchLike,
-  input: RequestInfo | URL,
-  init: RequestInit,
-  limit: Deadline,
-): Promise<Response> {
-  const signal = limit.signal;
-  try {
-    return await fetchImpl(input, signal ? { ...init, signal } : init);
-  } catch (cause) {
-    const caller = callerSignal(input, init);
-    if (limit.expired || caller?.aborted) throw failure(cause, limit, caller);
-    throw new OAuth2Error('request failed', { code: 'OAUTH_NETWORK_ERROR', cause });
-  }
-}
-
-/**
  * What an error thrown during an exchange (request or body read) means: the time ran out
  * ({@link TimeoutError}), the caller aborted (its reason), or else the error itself.
  */
 export function failure(cause: unknown, limit: Deadline, caller?: AbortSignal): unknown {
   if (cause instanceof OAuth2Error) return cause;
-  if (limit.expired) return new TimeoutError('request timed out', { cause });
+  if (limit.expired) return limit.signal?.reason ?? new TimeoutError('request timed out');
   if (caller?.aborted) return caller.reason;
   return cause;
 }
 
+/** {@link failure} of the network itself: what is neither a timeout nor an abort is `OAUTH_NETWORK_ERROR`. */
+function networkFailure(
+  cause: unknown,
+  limit: Deadline,
+  caller: AbortSignal | undefined,
+  host: string,
+): unknown {
+  if (cause instanceof OAuth2Error || limit.expired || caller?.aborted)
+    return failure(cause, limit, caller);
+  return new OAuth2Error(`request to ${host || 'server'} failed`, {
+    code: 'OAUTH_NETWORK_ERROR',
+    cause,
+  });
+}
+
+const REDIRECT = new Set([301, 302, 303, 307, 308]);
+/** Headers that carry a credential: never sent to another origin. */
+const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization', 'dpop'];
+
+/** A resource request as the transport sends it: a URL string and a complete init. */
+export interface OutboundRequest {
+  url: string;
+  init: RequestInit & { headers: Headers };
+}
+
 /**
- * Reads a body as text, at most `limit` bytes; beyond that the stream is cancelled and an
- * `OAUTH_RESPONSE_TOO_LARGE` error thrown, so a hostile server cannot exhaust memory.
+ * The outbound side of a session, a web layer or an app: one per configuration, shared by every
+ * request it makes.
+ *
+ * @example
+ * ```ts
+ * const transport = new Transport({ timeoutMs: 5000 });
+ * const userUrl = transport.checkUrl(USER_URL, 'user url'); // refused now when insecure
+ * const response = await transport.request({ url: userUrl.href, init: { headers: new Headers() } });
+ * const text = await readBounded(response, 1_000_000);
+ * ```
+ */
+export class Transport {
+  readonly #o: TransportOptions;
+
+  constructor(options: TransportOptions = {}) {
+    this.#o = options;
+  }
+
+  /** Whether plain http to non-loopback hosts is allowed (the option, else the environment). */
+  get insecureAllowed(): boolean {
+    return insecureAllowed(this.#o.allowInsecureTransport);
+  }
+
+  /** The deadline of one exchange, in milliseconds (0 = none). */
+  get timeoutMs(): number {
+    return this.#o.timeoutMs ?? TRANSPORT_DEFAULTS.timeoutMs;
+  }
+
+  /** {@link secureUrl} under this transport's setting: call it when a URL is configured. */
+  checkUrl(url: string | URL, what: string): URL {
+    return secureUrl(url, what, this.insecureAllowed);
+  }
+
+  /** {@link Transport.checkUrl} for a request url, skipping the parse under a recently approved origin. */
+  checkRequestUrl(url: string, what: string): void {
+    if (!approved(url)) approve(this.checkUrl(url, what));
+  }
+
+  /**
+   * One exchange with an authorization server endpoint: sent without following redirects (the
+   * reader refuses them), and `read` runs inside the same deadline, so a body that drips
+   * forever times out.
+   */
+  async exchange<T>(
+    url: URL,
+    init: RequestInit,
+    signal: AbortSignal | undefined,
+    read: (response: Response) => Promise<T>,
+  ): Promise<T> {
+    const limit = deadline(this.timeoutMs, signal, url.host);
+    try {
+      const sent = { ...init, redirect: 'manual' as const };
+      return await read(await this.#fetch(url.href, sent, limit, signal, url.host));
+    } catch (error) {
+      throw failure(error, limit, signal);
+    } finally {
+      limit.clear();
+    }
+  }
+
+  /**
+   * A resource request: redirects followed here (each hop held to the https rule, credential
+   * headers dropped on another origin), the deadline and the caller's signal over the body too.
+   */
+  async request(request: OutboundRequest): Promise<Response> {
+    const caller = request.init.signal ?? undefined;
+    const host = hostOf(request.url);
+    const limit = deadline(this.timeoutMs, caller, host);
+    try {
+      const response = await this.#follow(request, limit, caller, host);
+      return limit instanceof Timer ? untilBodyDone(response, limit, caller, host) : response;
+    } catch (error) {
+      limit.clear();
+      throw failure(error, limit, caller);
+    }
+  }
+
+  async #fetch(
+    url: string,
+    init: RequestInit,
+    limit: Deadline,
+    caller: AbortSignal | undefined,
+    host: string,
+  ): Promise<Response> {
+    const sent = limit.signal ? { ...init, signal: limit.signal } : init;
+    try {
+      // Called on globalThis, not detached: a browser's fetch refuses another `this`.
+      return await (this.#o.fetch ? this.#o.fetch(url, sent) : globalThis.fetch(url, sent));
+    } catch (cause) {
+      throw networkFailure(cause, limit, caller, host);
+    }
+  }
+
+  async #follow(
+    request: OutboundRequest,
+    limit: Deadline,
+    caller: AbortSignal | undefined,
+    host: string,
+  ): Promise<Response> {
+    const follow = (request.init.redirect ?? 'follow') === 'follow';
+    let hop = request;
+    for (let left: number = TRANSPORT_DEFAULTS.maxRedirects; ; left -= 1) {
+      const init = follow ? { ...hop.init, redirect: 'manual' as const } : hop.init;
+      const response = await this.#fetch(hop.url, init, limit, caller, host);
+      if (!follow || !REDIRECT.has(response.status)) return unexpected(response, follow);
+      const location = response.headers.get('location');
+      if (location === null) return response;
+      void response.body?.cancel().catch(() => {});
+      if (left === 0) throw redirectError('too many redirects', response);
+      hop = this.#nextHop(hop, new URL(location, hop.url), response);
+    }
+  }
+
+  #nextHop(from: OutboundRequest, to: URL, response: Response): OutboundRequest {
+    this.checkUrl(to, 'redirect url');
+    const headers = new Headers(from.init.headers);
+    const init: OutboundRequest['init'] = { ...from.init, headers };
+    const { status } = response;
+    const method = (from.init.method ?? 'GET').toUpperCase();
+    if (status === 303 ? method !== 'HEAD' : status < 303 && method === 'POST') {
+      Object.assign(init, { method: 'GET', body: null });
+      for (const name of ['content-type', 'content-length', 'content-encoding'])
+        headers.delete(name);
+    }
+    if (to.origin === new URL(from.url).origin) return { url: to.href, init };
+    for (const name of CREDENTIAL_HEADERS) headers.delete(name);
+    // A body kept across origins may carry a credential that a hook put there.
+    if (init.body != null) throw redirectError('redirect to another origin with a body', response);
+    return { url: to.href, init };
+  }
+}
+
+/** A browser's `manual` answer cannot be followed: say so rather than answer an empty 0. */
+function unexpected(response: Response, follow: boolean): Response {
+  if (follow && response.type === 'opaqueredirect')
+    throw redirectError('opaque redirect', response);
+  return response;
+}
+
+function redirectError(message: string, response: Response): OAuth2Error {
+  return new OAuth2Error(message, {
+    code: 'OAUTH_UNEXPECTED_REDIRECT',
+    status: response.status,
+    response,
+  });
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * The response with its body watched: the deadline ends when the body is read, cancelled or
+ * fails, and a failure while reading it is what {@link failure} says (the caller's reason, a
+ * {@link TimeoutError}, a network error naming the host).
+ */
+function untilBodyDone(
+  response: Response,
+  limit: Deadline,
+  caller: AbortSignal | undefined,
+  host: string,
+): Response {
+  const source = response.body;
+  if (!source) {
+    limit.clear();
+    return response;
+  }
+  const reader = source.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const next = await reader.read();
+        if (!next.done) return controller.enqueue(next.value);
+        limit.clear();
+        controller.close();
+      } catch (error) {
+        limit.clear();
+        controller.error(networkFailure(error, limit, caller, host));
+      }
+    },
+    cancel(reason) {
+      limit.clear();
+      return reader.cancel(reason);
+    },
+  });
+  const watched = new Response(body, response);
+  for (const name of ['url', 'redirected'] as const)
+    Object.defineProperty(watched, name, { value: response[name] });
+  return watched;
+}
+
+/**
+ * Reads a body as text, at most `limit` bytes (after content decoding, so a compressed bomb is
+ * bounded too); beyond that the stream is cancelled and an `OAUTH_RESPONSE_TOO_LARGE` error
+ * thrown, so a hostile server cannot exhaust memory.
+ *
+ * @example
+ * ```ts
+ * const user = JSON.parse(await readBounded(await session.get(USER_URL), 1_000_000));
+ * ```
  */
 export async function readBounded(response: Response, limit: number): Promise<string> {
   const declared = Number(response.headers.get('content-length'));

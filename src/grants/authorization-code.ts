@@ -4,6 +4,10 @@
  * @module
  */
 
+import { misuse } from '../errors.js';
+import type { Token } from '../token.js';
+import type { TokenRequester } from './token-requester.js';
+
 /** What the authorization code grant sends besides client authentication. */
 export interface AuthorizationCodeGrant {
   code: string;
@@ -23,4 +27,31 @@ export function authorizationCodeParams(
     redirect_uri: grant.redirectUri,
     code_verifier: grant.codeVerifier,
   };
+}
+
+/** One code exchange, as the session makes it. */
+export interface CodeExchange extends AuthorizationCodeGrant {
+  readonly url: URL;
+  /** Whether PKCE is on: then the verifier is required. */
+  readonly pkce: boolean;
+  readonly scope: readonly string[];
+  readonly extraParams?: Record<string, string> | undefined;
+  readonly headers?: HeadersInit | undefined;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * Exchanges the code: with PKCE on, never without the verifier (the server might accept a
+ * code with no proof it was ours, RFC 9700 section 2.1.1).
+ *
+ * @throws TypeError `ERR_MISSING_OPTION` without a verifier while PKCE is on
+ */
+export function exchangeCode(request: TokenRequester, exchange: CodeExchange): Promise<Token> {
+  if (exchange.pkce && !exchange.codeVerifier)
+    throw misuse('codeVerifier is required (or pkce: false)', 'ERR_MISSING_OPTION');
+  const params = authorizationCodeParams({
+    ...exchange,
+    codeVerifier: exchange.pkce ? exchange.codeVerifier : undefined,
+  });
+  return request({ ...exchange, params, requestedScope: exchange.scope });
 }

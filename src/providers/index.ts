@@ -1,12 +1,14 @@
 /**
- * `oauth2-session/providers`: provider presets (endpoints + quirks as compliance hooks).
+ * `oauth2-session/providers`: provider presets (server description, quirk hooks, user endpoint).
  *
  * @module
  */
 
 export {
-  type GitHubProviderOptions,
-  github,
-  githubProvider,
+  definePreset,
+  type PresetDefinition,
   type ProviderPreset,
-} from './github.js';
+  type UserEndpoint,
+  userRequest,
+} from '../provider.js';
+export { type GitHubProviderOptions, github, githubProvider } from './github.js';

@@ -87,7 +87,11 @@ describe('OAuth2Session.fetch', () => {
   });
 
   it('rejects invalid options with TypeErrors', () => {
+    // One misuse vocabulary: an absent option is ERR_MISSING_OPTION, a wrong type ERR_INVALID_ARG_TYPE.
     expect(() => new OAuth2Session({} as never)).toThrow(
+      expect.objectContaining({ code: 'ERR_MISSING_OPTION' }),
+    );
+    expect(() => new OAuth2Session({ clientId: 42 } as never)).toThrow(
       expect.objectContaining({ code: 'ERR_INVALID_ARG_TYPE' }),
     );
     expect(
