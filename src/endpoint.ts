@@ -68,11 +68,11 @@ export function endpointRequest(
 }
 
 /** The `fetch` init of an endpoint request: its method, headers and body (form, or JSON when set). */
-export function endpointInit(request: EndpointRequest): RequestInit {
-  if (request.json === undefined)
-    return { method: request.method, headers: request.headers, body: request.body.toString() };
-  request.headers.set('content-type', 'application/json');
-  return { method: request.method, headers: request.headers, body: JSON.stringify(request.json) };
+export function endpointInit(request: EndpointRequest): RequestInit & { headers: Headers } {
+  const { method, headers, json } = request;
+  if (json === undefined) return { method, headers, body: request.body.toString() };
+  headers.set('content-type', 'application/json');
+  return { method, headers, body: JSON.stringify(json) };
 }
 
 function isRedirect(response: Response): boolean {
@@ -164,7 +164,7 @@ async function prepare(
   return hooked;
 }
 
-/** Reads the answer inside the exchange: `*.response` hooks, bounded read, `*.parsed` hooks, error rules. */
+/** Reads the answer (within the transport's deadline, which covers the body): `*.response` hooks, bounded read, `*.parsed` hooks, error rules. */
 async function answer(
   client: EndpointClient,
   endpoint: EndpointName,
@@ -200,7 +200,8 @@ export async function callEndpoint(
     token: call.token,
   };
   const request = await prepare(client, call, context);
-  return client.transport.exchange(request.url, endpointInit(request), call.signal, (sent) =>
-    answer(client, call.endpoint, sent, context),
-  );
+  // Never followed: an endpoint that answers a redirect is refused by the reader.
+  const init = { ...endpointInit(request), redirect: 'manual' as const, signal: call.signal };
+  const sent = await client.transport.request({ url: request.url.href, init });
+  return answer(client, call.endpoint, sent, context);
 }

@@ -142,36 +142,31 @@ export type ComplianceHooks = {
   [K in ComplianceHookName]?: ComplianceHookMap[K] | readonly ComplianceHookMap[K][];
 };
 
-const ENDPOINTS: readonly EndpointName[] = [
-  'token',
-  'revocation',
-  'pushed_authorization_request',
-  'device_authorization',
-  'introspection',
-];
-const STAGES = new Set<string>([
-  ...ENDPOINTS.flatMap((e) => [`${e}.request`, `${e}.response`, `${e}.parsed`]),
-  'resource.request',
-]);
+/** A staged point's name: `<endpoint>.<stage>`, or `resource.request`. */
+const STAGE =
+  /^(token|revocation|pushed_authorization_request|device_authorization|introspection)\.(request|response|parsed)$|^resource\.request$/;
 
-/** Where each alias runs, and for which token requests. */
-const ALIASES: Record<string, { stage: HookStage; refresh?: boolean }> = {
-  accessTokenRequest: { stage: 'token.request', refresh: false },
-  accessTokenResponse: { stage: 'token.response', refresh: false },
-  refreshTokenRequest: { stage: 'token.request', refresh: true },
-  refreshTokenResponse: { stage: 'token.response', refresh: true },
-  protectedRequest: { stage: 'resource.request' },
+/** Where each alias runs; the `refresh*` ones only for the refresh grant, the `access*` ones for the others. */
+const ALIASES: Record<string, HookStage> = {
+  accessTokenRequest: 'token.request',
+  accessTokenResponse: 'token.response',
+  refreshTokenRequest: 'token.request',
+  refreshTokenResponse: 'token.response',
+  protectedRequest: 'resource.request',
 };
 
 type AnyHook = (value: never, context: HookContext) => unknown;
 
-/** An alias hook as a staged one: it runs only for the token requests it names. */
-function aliased(fn: AnyHook, refresh: boolean | undefined, isResponse: boolean): AnyHook {
-  if (refresh === undefined) return fn;
-  return (value, context) => {
-    if ((context.grantType === 'refresh_token') === refresh) return fn(value, context);
-    return isResponse ? value : undefined;
-  };
+/** An alias hook as a staged one: a token hook runs only for the requests its name says. */
+function aliased(name: string, fn: AnyHook, stage: HookStage): AnyHook {
+  if (stage === 'resource.request') return fn;
+  const refresh = name.startsWith('refresh');
+  return (value, context) =>
+    (context.grantType === 'refresh_token') === refresh
+      ? fn(value, context)
+      : stage === 'token.response'
+        ? value
+        : undefined;
 }
 
 /** Merges answered resource request parts, adding answered headers to the current ones. */
@@ -198,11 +193,11 @@ export class HookRegistry {
 
   register<K extends ComplianceHookName>(name: K, fn: ComplianceHookMap[K]): void {
     const alias = Object.hasOwn(ALIASES, name) ? ALIASES[name] : undefined;
-    if (!alias && !STAGES.has(name)) throw misuse('unknown compliance hook name');
+    if (!alias && !STAGE.test(name)) throw misuse('unknown compliance hook name');
     if (typeof fn !== 'function')
       throw misuse('compliance hook must be a function', 'ERR_INVALID_ARG_TYPE');
-    const stage = alias?.stage ?? (name as HookStage);
-    const hook = aliased(fn as AnyHook, alias?.refresh, stage.endsWith('.response'));
+    const stage = alias ?? (name as HookStage);
+    const hook = alias ? aliased(name, fn as AnyHook, stage) : (fn as AnyHook);
     this.#hooks.set(stage, [...(this.#hooks.get(stage) ?? []), hook]);
   }
 

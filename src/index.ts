@@ -84,13 +84,7 @@ export type {
   TokenResponseHook,
 } from './hooks.js';
 export { codeChallengeS256, createCodeVerifier } from './pkce.js';
-export {
-  definePreset,
-  type PresetDefinition,
-  type ProviderPreset,
-  type UserEndpoint,
-  userRequest,
-} from './provider.js';
+export type { PresetDefinition, ProviderPreset, UserEndpoint } from './provider.js';
 export { randomString, timingSafeEqual } from './random.js';
 export {
   type RevocationCall,
@@ -103,7 +97,7 @@ export {
 export {
   type AuthorizationServer,
   checkServer,
-  ENDPOINT_FIELDS,
+  endpointField,
   endpointUrl,
   type ServerEndpoint,
 } from './server.js';

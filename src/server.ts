@@ -68,24 +68,15 @@ export interface AuthorizationServer {
 /** Every endpoint a server can describe: those of the endpoint pipeline and those a browser or API client visits. */
 export type ServerEndpoint = EndpointName | 'authorization' | 'userinfo' | 'end_session';
 
-/** The metadata field of each endpoint (RFC 8414 names). */
-export const ENDPOINT_FIELDS = Object.freeze({
-  authorization: 'authorization_endpoint',
-  token: 'token_endpoint',
-  revocation: 'revocation_endpoint',
-  introspection: 'introspection_endpoint',
-  userinfo: 'userinfo_endpoint',
-  end_session: 'end_session_endpoint',
-  device_authorization: 'device_authorization_endpoint',
-  pushed_authorization_request: 'pushed_authorization_request_endpoint',
-} as const satisfies Record<ServerEndpoint, keyof AuthorizationServer>);
+/** The metadata field of an endpoint: RFC 8414 and its extensions all name it `<endpoint>_endpoint`. */
+export const endpointField = (endpoint: ServerEndpoint) => `${endpoint}_endpoint` as const;
 
 /** The URL of one endpoint of `server`, or undefined when it does not describe it. */
 export function endpointUrl(
   server: AuthorizationServer | undefined,
   endpoint: ServerEndpoint,
 ): string | undefined {
-  const value = server?.[ENDPOINT_FIELDS[endpoint]];
+  const value = server?.[endpointField(endpoint)];
   return typeof value === 'string' && value ? value : undefined;
 }
 
@@ -96,9 +87,8 @@ export function endpointUrl(
  * @throws InsecureTransportError, or a TypeError for a URL that does not parse
  */
 export function checkServer(server: AuthorizationServer, transport: Transport): void {
-  for (const [endpoint, field] of Object.entries(ENDPOINT_FIELDS)) {
-    const url = endpointUrl(server, endpoint as ServerEndpoint);
-    if (url !== undefined) transport.checkUrl(url, field);
+  for (const [field, url] of Object.entries(server)) {
+    if (/_endpoint$|^jwks_uri$/.test(field) && typeof url === 'string')
+      transport.checkUrl(url, field);
   }
-  if (typeof server.jwks_uri === 'string') transport.checkUrl(server.jwks_uri, 'jwks_uri');
 }

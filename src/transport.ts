@@ -110,18 +110,22 @@ function approve(parsed: URL): void {
 export interface Deadline {
   /** Aborts when the time is up (reason: a {@link TimeoutError}) or the caller aborts (its reason). */
   readonly signal: AbortSignal | undefined;
+  /** The caller's own signal. */
+  readonly caller: AbortSignal | undefined;
   /** Whether the time ran out (as opposed to the caller aborting). */
   readonly expired: boolean;
   /** Stops the timer; call it once the response (and any body read) is done. */
   clear(): void;
 }
 
-const NO_DEADLINE: Deadline = { signal: undefined, expired: false, clear() {} };
-
-/** A deadline of `timeoutMs` milliseconds (0 = none), also ended by `signal`. */
-export function deadline(timeoutMs: number, signal?: AbortSignal | null, host = ''): Deadline {
-  if (timeoutMs > 0) return new Timer(timeoutMs, signal ?? undefined, host);
-  return signal ? { signal, expired: false, clear() {} } : NO_DEADLINE;
+/**
+ * A deadline of `timeoutMs` milliseconds (0 = none), also ended by `caller`; `url` names the
+ * host in the timeout's message.
+ */
+export function deadline(timeoutMs: number, caller?: AbortSignal | null, url = ''): Deadline {
+  if (timeoutMs > 0) return new Timer(timeoutMs, caller ?? undefined, url);
+  const signal = caller ?? undefined;
+  return { signal, caller: signal, expired: false, clear() {} };
 }
 
 /**
@@ -130,24 +134,23 @@ export function deadline(timeoutMs: number, signal?: AbortSignal | null, host = 
  */
 class Timer implements Deadline {
   readonly signal: AbortSignal;
+  readonly caller: AbortSignal | undefined;
   #expired = false;
   readonly #timer: ReturnType<typeof setTimeout>;
-  readonly #caller: AbortSignal | undefined;
   readonly #follow: (() => void) | undefined;
 
-  constructor(timeoutMs: number, caller: AbortSignal | undefined, host: string) {
+  constructor(timeoutMs: number, caller: AbortSignal | undefined, url: string) {
     const controller = new AbortController();
     this.signal = controller.signal;
+    this.caller = caller;
     this.#timer = setTimeout(() => {
       this.#expired = true;
-      controller.abort(new TimeoutError(`request to ${host || 'server'} timed out`));
+      controller.abort(new TimeoutError(`request to ${hostOf(url)} timed out`));
     }, timeoutMs);
     if (!caller) return;
-    const follow = () => controller.abort(caller.reason);
-    this.#caller = caller;
-    this.#follow = follow;
-    if (caller.aborted) follow();
-    else caller.addEventListener('abort', follow, { once: true });
+    this.#follow = () => controller.abort(caller.reason);
+    if (caller.aborted) this.#follow();
+    else caller.addEventListener('abort', this.#follow, { once: true });
   }
 
   get expired(): boolean {
@@ -156,7 +159,7 @@ class Timer implements Deadline {
 
   clear(): void {
     clearTimeout(this.#timer);
-    if (this.#follow) this.#caller?.removeEventListener('abort', this.#follow);
+    if (this.#follow) this.caller?.removeEventListener('abort', this.#follow);
   }
 }
 
@@ -166,36 +169,32 @@ export function callerSignal(input: RequestInfo | URL, init: RequestInit): Abort
 }
 
 /**
- * What an error thrown during an exchange (request or body read) means: the time ran out
- * ({@link TimeoutError}), the caller aborted (its reason), or else the error itself.
+ * What an error thrown during an exchange means: the time ran out ({@link TimeoutError}), the
+ * caller aborted (its reason), or else the error itself.
  */
-export function failure(cause: unknown, limit: Deadline, caller?: AbortSignal): unknown {
+export function failure(cause: unknown, limit: Deadline): unknown {
   if (cause instanceof OAuth2Error) return cause;
-  if (limit.expired) return limit.signal?.reason ?? new TimeoutError('request timed out');
-  if (caller?.aborted) return caller.reason;
-  return cause;
+  if (limit.expired) return limit.signal?.reason;
+  return limit.caller?.aborted ? limit.caller.reason : cause;
 }
 
-/** {@link failure} of the network itself: what is neither a timeout nor an abort is `OAUTH_NETWORK_ERROR`. */
-function networkFailure(
-  cause: unknown,
-  limit: Deadline,
-  caller: AbortSignal | undefined,
-  host: string,
-): unknown {
-  if (cause instanceof OAuth2Error || limit.expired || caller?.aborted)
-    return failure(cause, limit, caller);
-  return new OAuth2Error(`request to ${host || 'server'} failed`, {
+/** {@link failure} of the network itself: neither a timeout nor an abort is `OAUTH_NETWORK_ERROR`. */
+function networkFailure(cause: unknown, limit: Deadline, url: string): unknown {
+  const meaning = failure(cause, limit);
+  if (meaning !== cause || cause instanceof OAuth2Error || limit.caller?.aborted) return meaning;
+  return new OAuth2Error(`request to ${hostOf(url)} failed`, {
     code: 'OAUTH_NETWORK_ERROR',
     cause,
   });
 }
 
-const REDIRECT = new Set([301, 302, 303, 307, 308]);
+const hostOf = (url: string) => url.replace(/^\w+:\/\/([^/?#]*).*$/s, '$1') || 'server';
+
+const REDIRECT = /^30[12378]$/;
 /** Headers that carry a credential: never sent to another origin. */
 const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization', 'dpop'];
 
-/** A resource request as the transport sends it: a URL string and a complete init. */
+/** A request as the transport sends it: a URL string and a complete init. */
 export interface OutboundRequest {
   url: string;
   init: RequestInit & { headers: Headers };
@@ -241,76 +240,46 @@ export class Transport {
   }
 
   /**
-   * One exchange with an authorization server endpoint: sent without following redirects (the
-   * reader refuses them), and `read` runs inside the same deadline, so a body that drips
-   * forever times out.
-   */
-  async exchange<T>(
-    url: URL,
-    init: RequestInit,
-    signal: AbortSignal | undefined,
-    read: (response: Response) => Promise<T>,
-  ): Promise<T> {
-    const limit = deadline(this.timeoutMs, signal, url.host);
-    try {
-      const sent = { ...init, redirect: 'manual' as const };
-      return await read(await this.#fetch(url.href, sent, limit, signal, url.host));
-    } catch (error) {
-      throw failure(error, limit, signal);
-    } finally {
-      limit.clear();
-    }
-  }
-
-  /**
-   * A resource request: redirects followed here (each hop held to the https rule, credential
-   * headers dropped on another origin), the deadline and the caller's signal over the body too.
+   * Sends one request. Redirects (`redirect: 'follow'`, the default) are followed here, each hop
+   * held to the https rule, credential headers dropped on another origin; `manual` (what the
+   * endpoint pipeline asks) answers them as they are. The deadline and the caller's signal hold
+   * until the body is read, cancelled or fails.
    */
   async request(request: OutboundRequest): Promise<Response> {
-    const caller = request.init.signal ?? undefined;
-    const host = hostOf(request.url);
-    const limit = deadline(this.timeoutMs, caller, host);
+    const limit = deadline(this.timeoutMs, request.init.signal, request.url);
     try {
-      const response = await this.#follow(request, limit, caller, host);
-      return limit instanceof Timer ? untilBodyDone(response, limit, caller, host) : response;
+      const response = await this.#follow(request, limit);
+      return limit instanceof Timer ? watchBody(response, limit, request.url) : response;
     } catch (error) {
       limit.clear();
-      throw failure(error, limit, caller);
+      throw failure(error, limit);
     }
   }
 
-  async #fetch(
-    url: string,
-    init: RequestInit,
-    limit: Deadline,
-    caller: AbortSignal | undefined,
-    host: string,
-  ): Promise<Response> {
+  async #fetch({ url, init }: OutboundRequest, limit: Deadline): Promise<Response> {
     const sent = limit.signal ? { ...init, signal: limit.signal } : init;
     try {
       // Called on globalThis, not detached: a browser's fetch refuses another `this`.
       return await (this.#o.fetch ? this.#o.fetch(url, sent) : globalThis.fetch(url, sent));
     } catch (cause) {
-      throw networkFailure(cause, limit, caller, host);
+      throw networkFailure(cause, limit, url);
     }
   }
 
-  async #follow(
-    request: OutboundRequest,
-    limit: Deadline,
-    caller: AbortSignal | undefined,
-    host: string,
-  ): Promise<Response> {
-    const follow = (request.init.redirect ?? 'follow') === 'follow';
-    let hop = request;
-    for (let left: number = TRANSPORT_DEFAULTS.maxRedirects; ; left -= 1) {
-      const init = follow ? { ...hop.init, redirect: 'manual' as const } : hop.init;
-      const response = await this.#fetch(hop.url, init, limit, caller, host);
-      if (!follow || !REDIRECT.has(response.status)) return unexpected(response, follow);
-      const location = response.headers.get('location');
-      if (location === null) return response;
+  async #follow(request: OutboundRequest, limit: Deadline): Promise<Response> {
+    if (request.init.redirect && request.init.redirect !== 'follow')
+      return this.#fetch(request, limit);
+    for (let hop = request, left: number = TRANSPORT_DEFAULTS.maxRedirects; ; left--) {
+      const response = await this.#fetch(
+        { ...hop, init: { ...hop.init, redirect: 'manual' } },
+        limit,
+      );
+      // A browser's opaque `manual` answer cannot be followed: say so rather than answer a 0.
+      if (response.type === 'opaqueredirect') throw redirectError('opaque redirect', response);
+      const location = REDIRECT.test(String(response.status)) && response.headers.get('location');
+      if (!location) return response;
       void response.body?.cancel().catch(() => {});
-      if (left === 0) throw redirectError('too many redirects', response);
+      if (!left) throw redirectError('too many redirects', response);
       hop = this.#nextHop(hop, new URL(location, hop.url), response);
     }
   }
@@ -318,43 +287,25 @@ export class Transport {
   #nextHop(from: OutboundRequest, to: URL, response: Response): OutboundRequest {
     this.checkUrl(to, 'redirect url');
     const headers = new Headers(from.init.headers);
-    const init: OutboundRequest['init'] = { ...from.init, headers };
-    const { status } = response;
-    const method = (from.init.method ?? 'GET').toUpperCase();
-    if (status === 303 ? method !== 'HEAD' : status < 303 && method === 'POST') {
+    const init = { ...from.init, headers };
+    const method = init.method?.toUpperCase() ?? 'GET';
+    // The Fetch standard's method rewrite: 303 to GET (but HEAD), 301 and 302 from POST to GET.
+    if (response.status === 303 ? method !== 'HEAD' : response.status < 303 && method === 'POST') {
       Object.assign(init, { method: 'GET', body: null });
-      for (const name of ['content-type', 'content-length', 'content-encoding'])
-        headers.delete(name);
+      for (const name of ['content-type', 'content-length']) headers.delete(name);
     }
-    if (to.origin === new URL(from.url).origin) return { url: to.href, init };
-    for (const name of CREDENTIAL_HEADERS) headers.delete(name);
-    // A body kept across origins may carry a credential that a hook put there.
-    if (init.body != null) throw redirectError('redirect to another origin with a body', response);
+    if (to.origin !== new URL(from.url).origin) {
+      for (const name of CREDENTIAL_HEADERS) headers.delete(name);
+      // A body kept across origins may carry a credential that a hook put there.
+      if (init.body != null)
+        throw redirectError('redirect to another origin with a body', response);
+    }
     return { url: to.href, init };
   }
 }
 
-/** A browser's `manual` answer cannot be followed: say so rather than answer an empty 0. */
-function unexpected(response: Response, follow: boolean): Response {
-  if (follow && response.type === 'opaqueredirect')
-    throw redirectError('opaque redirect', response);
-  return response;
-}
-
 function redirectError(message: string, response: Response): OAuth2Error {
-  return new OAuth2Error(message, {
-    code: 'OAUTH_UNEXPECTED_REDIRECT',
-    status: response.status,
-    response,
-  });
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return '';
-  }
+  return new OAuth2Error(message, { code: 'OAUTH_UNEXPECTED_REDIRECT', status: response.status });
 }
 
 /**
@@ -362,18 +313,12 @@ function hostOf(url: string): string {
  * fails, and a failure while reading it is what {@link failure} says (the caller's reason, a
  * {@link TimeoutError}, a network error naming the host).
  */
-function untilBodyDone(
-  response: Response,
-  limit: Deadline,
-  caller: AbortSignal | undefined,
-  host: string,
-): Response {
-  const source = response.body;
-  if (!source) {
+function watchBody(response: Response, limit: Deadline, url: string): Response {
+  const reader = response.body?.getReader();
+  if (!reader) {
     limit.clear();
     return response;
   }
-  const reader = source.getReader();
   const body = new ReadableStream<Uint8Array>({
     async pull(controller) {
       try {
@@ -383,7 +328,7 @@ function untilBodyDone(
         controller.close();
       } catch (error) {
         limit.clear();
-        controller.error(networkFailure(error, limit, caller, host));
+        controller.error(networkFailure(error, limit, url));
       }
     },
     cancel(reason) {
@@ -392,8 +337,10 @@ function untilBodyDone(
     },
   });
   const watched = new Response(body, response);
-  for (const name of ['url', 'redirected'] as const)
-    Object.defineProperty(watched, name, { value: response[name] });
+  Object.defineProperties(watched, {
+    url: { value: response.url },
+    redirected: { value: response.redirected },
+  });
   return watched;
 }
 

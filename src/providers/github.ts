@@ -91,8 +91,11 @@ export function githubProvider(options: GitHubProviderOptions = {}): ProviderPre
       'token.request': acceptJson,
       'token.parsed': mapErrorCode,
       'revocation.request': githubRevocation,
-      'revocation.response': (response) =>
-        response.status === 404 ? new Response(null, { status: 204 }) : response,
+      'revocation.response': (response) => {
+        if (response.status !== 404) return response;
+        void response.body?.cancel().catch(() => {});
+        return new Response(null, { status: 204 });
+      },
       'resource.request': ({ url, headers }) => {
         if (url.startsWith(`${api}/`) && !headers.has('user-agent'))
           headers.set('user-agent', userAgent);
