@@ -13,6 +13,7 @@ import type {
 } from 'express';
 import { Router } from 'express';
 import type { OAuthHandlers } from './handlers.js';
+import { type OAuthRoutePaths, oauthRouteTable } from './routes.js';
 import { trustedOrigin, trustedUrl } from './trusted-url.js';
 
 /** A Web handler: Request in, Response out. */
@@ -25,12 +26,8 @@ export interface ExpressAdapterOptions {
   baseUrl?: string;
 }
 
-/** Paths of {@link oauthRouter}. */
-export interface OAuthRouterPaths {
-  login?: string;
-  callback?: string;
-  logout?: string;
-}
+/** Paths of {@link oauthRouter}: the route table's ({@link OAuthRoutePaths}). */
+export type OAuthRouterPaths = OAuthRoutePaths;
 
 /** Turns an Express request into a Web Request on the trusted origin. */
 export function toWebRequest(req: ExpressRequest, origin: string): Request {
@@ -91,18 +88,18 @@ export function toExpress(
 }
 
 /**
- * A Router with `GET login`, `GET callback` and `GET|POST logout` (default `/login`,
- * `/callback`, `/logout`).
+ * A Router with the routes of the handlers' route table: `GET login`, `GET callback` and
+ * `GET|POST logout` (default `/login`, `/callback`, `/logout`).
  */
 export function oauthRouter(
   handlers: OAuthHandlers,
   options: ExpressAdapterOptions & { paths?: OAuthRouterPaths } = {},
 ): Router {
-  const paths = { login: '/login', callback: '/callback', logout: '/logout', ...options.paths };
   const router = Router();
-  router.get(paths.login, toExpress(handlers.login, options));
-  router.get(paths.callback, toExpress(handlers.callback, options));
-  router.get(paths.logout, toExpress(handlers.logout, options));
-  router.post(paths.logout, toExpress(handlers.logout, options));
+  for (const route of oauthRouteTable(options.paths)) {
+    const handler = toExpress(handlers[route.handler], options);
+    for (const method of route.methods)
+      router[method === 'GET' ? 'get' : 'post'](route.path, handler);
+  }
   return router;
 }

@@ -7,6 +7,7 @@
 
 import { type Context, Hono } from 'hono';
 import type { OAuthHandlers } from './handlers.js';
+import { oauthRouteTable, type OAuthRoutePaths as RoutePaths } from './routes.js';
 import { trustedOrigin, trustedUrl } from './trusted-url.js';
 
 /** A Web handler: Request in, Response out. */
@@ -38,25 +39,21 @@ export function toHono(handler: WebHandler, options: HonoAdapterOptions = {}) {
   return (c: Context): Promise<Response> => handler(trustedRequest(c.req.raw, origin));
 }
 
-/** Paths of {@link oauthRoutes}. */
-export interface OAuthRoutePaths {
-  login?: string;
-  callback?: string;
-  logout?: string;
-}
+/** Paths of {@link oauthRoutes}: the route table's. */
+export type OAuthRoutePaths = RoutePaths;
 
 /**
- * A Hono app with `GET login`, `GET callback` and `GET|POST logout` (default `/login`,
- * `/callback`, `/logout`); mount it with `app.route('/', oauthRoutes(auth))`.
+ * A Hono app with the routes of the handlers' route table: `GET login`, `GET callback` and
+ * `GET|POST logout` (default `/login`, `/callback`, `/logout`); mount it with
+ * `app.route('/', oauthRoutes(auth))`.
  */
 export function oauthRoutes(
   handlers: OAuthHandlers,
   options: HonoAdapterOptions & { paths?: OAuthRoutePaths } = {},
 ): Hono {
-  const paths = { login: '/login', callback: '/callback', logout: '/logout', ...options.paths };
   const app = new Hono();
-  app.get(paths.login, toHono(handlers.login, options));
-  app.get(paths.callback, toHono(handlers.callback, options));
-  app.on(['GET', 'POST'], paths.logout, toHono(handlers.logout, options));
+  for (const route of oauthRouteTable(options.paths)) {
+    app.on([...route.methods], route.path, toHono(handlers[route.handler], options));
+  }
   return app;
 }
