@@ -154,6 +154,8 @@ export interface OAuth2ErrorInit {
   code?: OAuth2ErrorCode;
 }
 
+const INIT_FIELDS = ['error', 'errorDescription', 'errorUri', 'status', 'excerpt'] as const;
+
 /**
  * A protocol failure. Subclasses narrow {@link OAuth2Error.code}.
  *
@@ -167,22 +169,22 @@ export interface OAuth2ErrorInit {
 export class OAuth2Error extends Error {
   override name = 'OAuth2Error';
   readonly code: OAuth2ErrorCode;
-  readonly error?: string;
-  readonly errorDescription?: string;
-  readonly errorUri?: string;
-  readonly status?: number;
-  readonly excerpt?: string;
+  declare readonly error?: string;
+  declare readonly errorDescription?: string;
+  declare readonly errorUri?: string;
+  declare readonly status?: number;
+  declare readonly excerpt?: string;
   /** The raw Response (non-enumerable; its body is usually consumed). */
   declare readonly response?: Response;
 
   constructor(message: string, init: OAuth2ErrorInit = {}) {
     super(message, init.cause === undefined ? undefined : { cause: init.cause });
     this.code = init.code ?? 'OAUTH_RESPONSE_ERROR';
-    if (init.error !== undefined) this.error = init.error;
-    if (init.errorDescription !== undefined) this.errorDescription = init.errorDescription;
-    if (init.errorUri !== undefined) this.errorUri = init.errorUri;
-    if (init.status !== undefined) this.status = init.status;
-    if (init.excerpt !== undefined) this.excerpt = init.excerpt;
+    // Only the fields that were given become properties, so a printed error shows no blanks.
+    for (const field of INIT_FIELDS) {
+      if (init[field] !== undefined)
+        Object.defineProperty(this, field, { value: init[field], enumerable: true });
+    }
     Object.defineProperty(this, 'response', { value: init.response, enumerable: false });
   }
 }

@@ -11,6 +11,7 @@ import { misuse, optionalString, requireString } from './errors.js';
 import type { ComplianceHooks } from './hooks.js';
 import { assertCodeVerifier } from './pkce.js';
 import type { ProviderPreset } from './provider.js';
+import type { TokenTypeHint } from './revocation.js';
 import type { AuthorizationServer } from './server.js';
 import type { Token } from './token.js';
 import type { TokenAttachment } from './token-attachment.js';
@@ -134,6 +135,54 @@ export interface TokenRequestOptions {
   headers?: HeadersInit | undefined;
   /** Ends the whole exchange; its reason is what the call rejects with. */
   signal?: AbortSignal | undefined;
+}
+
+/** Options of `OAuth2Session.revokeToken`. */
+export interface RevokeTokenOptions {
+  /**
+   * Which token to revoke; default the refresh token when the session has one (revoking it ends
+   * the grant, RFC 7009 section 2.1), else the access token.
+   */
+  tokenTypeHint?: TokenTypeHint | undefined;
+  headers?: HeadersInit | undefined;
+  signal?: AbortSignal | undefined;
+}
+
+/** Options of `OAuth2Session.fetchToken` (authorization code grant). */
+export interface FetchTokenOptions extends TokenRequestOptions {
+  /** The full callback URL; its state is checked before any network call. */
+  authorizationResponse?: string | URL | undefined;
+  /** The code itself, when the caller has checked state already. */
+  code?: string | undefined;
+  /** Overrides the session's state for the check. */
+  state?: string | undefined;
+  codeVerifier?: string | undefined;
+  redirectUri?: string | undefined;
+}
+
+/** Options of `OAuth2Session.refreshToken`. */
+export interface RefreshTokenOptions extends TokenRequestOptions {
+  /** Ask for a narrower scope (RFC 6749 section 6). */
+  scope?: string | readonly string[] | undefined;
+}
+
+/** Options of `OAuth2Session.fetchClientCredentialsToken`. */
+export interface ClientCredentialsOptions extends TokenRequestOptions {
+  scope?: string | readonly string[] | undefined;
+}
+
+/** Options of `OAuth2Session.fetchPasswordToken`. @deprecated legacy grant. */
+export interface PasswordTokenOptions extends TokenRequestOptions {
+  username: string;
+  password: string;
+  scope?: string | readonly string[] | undefined;
+}
+
+/** What `OAuth2Session.authorizationUrl` answers; keep `state` and `codeVerifier`. */
+export interface AuthorizationUrlResult {
+  url: string;
+  state: string;
+  codeVerifier: string | undefined;
 }
 
 /** The options with the preset's and the server's defaults applied. */

@@ -36,45 +36,45 @@ export async function fetchWithToken(
   input: RequestInfo | URL,
   init: RequestInit,
 ): Promise<Response> {
-  const isRequest = input instanceof Request;
-  client.transport.checkRequestUrl(isRequest ? input.url : String(input), 'request url');
-  // A Request's body is read by the first send; a clone keeps it for the retry.
-  const spare = isRequest && input.body ? input.clone() : undefined;
+  const request = await fromInput(input, init);
+  client.transport.checkUrl(request.url, 'request url');
   const token = await client.fresh();
-  const response = await send(client, input, init, token);
-  if (response.status !== 401 || !replayable(init)) return response;
+  const response = await send(client, request, token);
+  if (response.status !== 401 || request.init.body instanceof ReadableStream) return response;
   if (!INVALID_TOKEN.test(response.headers.get('www-authenticate') ?? '')) return response;
   const renewal = client.renewAfterRejection(token);
   if (!renewal) return response;
   void response.body?.cancel().catch(() => {});
-  return send(client, spare ?? input, init, await renewal);
+  return send(client, request, await renewal);
 }
 
-async function send(
-  client: ResourceClient,
-  input: RequestInfo | URL,
-  init: RequestInit,
-  token: Token,
-): Promise<Response> {
-  const request = resourceRequest(input, init);
+/**
+ * The URL and init to send. A `Request` input is read into them (init's fields over its own),
+ * its body buffered, so that a retry can send it again.
+ */
+async function fromInput(input: RequestInfo | URL, init: RequestInit): Promise<OutboundRequest> {
+  if (!(input instanceof Request))
+    return { url: String(input), init: { ...init, headers: new Headers(init.headers) } };
+  const merged = new Request(input, init);
+  const { method, signal, redirect } = merged;
+  const body = merged.body && (await merged.arrayBuffer());
+  return { url: merged.url, init: { method, signal, redirect, body, headers: merged.headers } };
+}
+
+/** Attaches the token, runs the `resource.request` hooks, sends through the transport. */
+async function send(client: ResourceClient, { url, init }: OutboundRequest, token: Token) {
+  const request: ResourceRequest = {
+    url,
+    method: init.method ?? 'GET',
+    headers: new Headers(init.headers),
+    body: init.body,
+  };
   await attachToken(client.attachment, request, token);
   const hooked = client.hooks.has('resource.request')
     ? await runHooks(client, request, token)
     : request;
-  return client.transport.request(outbound(input, init, hooked));
-}
-
-/** The parts hooks and strategies see: url, method, headers (init's over the Request's), body. */
-function resourceRequest(input: RequestInfo | URL, init: RequestInit): ResourceRequest {
-  const isRequest = input instanceof Request;
-  const headers = new Headers(isRequest ? input.headers : undefined);
-  if (init.headers) for (const [name, value] of new Headers(init.headers)) headers.set(name, value);
-  return {
-    url: isRequest ? input.url : String(input),
-    method: init.method ?? (isRequest ? input.method : 'GET'),
-    headers,
-    body: init.body,
-  };
+  const { method, headers, body } = hooked;
+  return client.transport.request({ url: hooked.url, init: { ...init, method, headers, body } });
 }
 
 async function runHooks(
@@ -83,29 +83,8 @@ async function runHooks(
   token: Token,
 ): Promise<ResourceRequest> {
   const context = { endpoint: 'resource' as const, clientId: client.clientId, token };
-  const url = request.url;
+  const { url } = request; // a hook may change it in place
   const hooked = await client.hooks.request('resource.request', request, context);
   if (hooked.url !== url) client.transport.checkUrl(hooked.url, 'request url');
   return hooked;
-}
-
-/** What the transport sends: a Request input keeps its body, signal and mode unless init says otherwise. */
-function outbound(
-  input: RequestInfo | URL,
-  init: RequestInit,
-  r: ResourceRequest,
-): OutboundRequest {
-  if (!(input instanceof Request)) {
-    return { url: r.url, init: { ...init, method: r.method, headers: r.headers, body: r.body } };
-  }
-  const merged = new Request(r.url, new Request(input, init));
-  const body = r.body !== init.body ? r.body : merged.body;
-  const base = { method: r.method, headers: r.headers, body, signal: merged.signal };
-  const extra = body instanceof ReadableStream ? { duplex: 'half' } : {};
-  return { url: r.url, init: { ...base, ...extra, redirect: merged.redirect } };
-}
-
-/** A ReadableStream body cannot be sent twice; everything else fetch accepts can. */
-function replayable(init: RequestInit): boolean {
-  return !(init.body instanceof ReadableStream);
 }

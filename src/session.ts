@@ -8,7 +8,7 @@
 
 import { buildAuthorizationUrl } from './authorization-request.js';
 import { readAuthorizationResponse } from './authorization-response.js';
-import { type ClientAuthentication, resolveClientAuth } from './client-auth.js';
+import { resolveClientAuth } from './client-auth.js';
 import type { EndpointClient } from './endpoint.js';
 import { misuse } from './errors.js';
 import { exchangeCode } from './grants/authorization-code.js';
@@ -18,18 +18,24 @@ import { RefreshGrant } from './grants/refresh-token.js';
 import type { GrantRequest } from './grants/token-requester.js';
 import { type ComplianceHookMap, type ComplianceHookName, HookRegistry } from './hooks.js';
 import {
+  type AuthorizationUrlResult,
+  type ClientCredentialsOptions,
   checkOptions,
   checkToken,
   defaults,
+  type FetchTokenOptions,
   type OAuth2SessionOptions,
+  type PasswordTokenOptions,
+  type RefreshTokenOptions,
   type ResolvedOptions,
+  type RevokeTokenOptions,
   resolveOptions,
   type TokenRequestOptions,
 } from './options.js';
 import { codeChallengeS256, createCodeVerifier } from './pkce.js';
 import { randomString } from './random.js';
 import { fetchWithToken, type ResourceClient } from './resource.js';
-import { revoke, type TokenTypeHint } from './revocation.js';
+import { revoke } from './revocation.js';
 import { checkServer, endpointUrl, type ServerEndpoint } from './server.js';
 import { parseScope, sameScope, type Token } from './token.js';
 import { bearer } from './token-attachment.js';
@@ -38,67 +44,27 @@ import { type Renewal, TokenLifecycle } from './token-lifecycle.js';
 import { Transport } from './transport.js';
 
 export {
+  type AuthorizationUrlResult,
+  type ClientCredentialsOptions,
   defaults,
+  type FetchTokenOptions,
   type OAuth2SessionOptions,
+  type PasswordTokenOptions,
   type RefreshCoordinator,
+  type RefreshTokenOptions,
+  type RevokeTokenOptions,
   type ScopeChange,
   type TokenRequestOptions,
 } from './options.js';
 
-/** Options of {@link OAuth2Session.revokeToken}. */
-export interface RevokeTokenOptions {
-  /**
-   * Which token to revoke; default the refresh token when the session has one (revoking it ends
-   * the grant, RFC 7009 section 2.1), else the access token.
-   */
-  tokenTypeHint?: TokenTypeHint | undefined;
-  headers?: HeadersInit | undefined;
-  signal?: AbortSignal | undefined;
-}
-
-/** Options of {@link OAuth2Session.fetchToken} (authorization code grant). */
-export interface FetchTokenOptions extends TokenRequestOptions {
-  /** The full callback URL; its state is checked before any network call. */
-  authorizationResponse?: string | URL | undefined;
-  /** The code itself, when the caller has checked state already. */
-  code?: string | undefined;
-  /** Overrides the session's state for the check. */
-  state?: string | undefined;
-  codeVerifier?: string | undefined;
-  redirectUri?: string | undefined;
-}
-
-/** Options of {@link OAuth2Session.refreshToken}. */
-export interface RefreshTokenOptions extends TokenRequestOptions {
-  /** Ask for a narrower scope (RFC 6749 section 6). */
-  scope?: string | readonly string[] | undefined;
-}
-
-/** Options of {@link OAuth2Session.fetchClientCredentialsToken}. */
-export interface ClientCredentialsOptions extends TokenRequestOptions {
-  scope?: string | readonly string[] | undefined;
-}
-
-/** Options of {@link OAuth2Session.fetchPasswordToken}. @deprecated legacy grant. */
-export interface PasswordTokenOptions extends TokenRequestOptions {
-  username: string;
-  password: string;
-  scope?: string | readonly string[] | undefined;
-}
-
-/** What {@link OAuth2Session.authorizationUrl} answers; keep `state` and `codeVerifier`. */
-export interface AuthorizationUrlResult {
-  url: string;
-  state: string;
-  codeVerifier: string | undefined;
-}
-
-type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 type UrlArg = string | URL | undefined;
 
 const spaceScope = (s: string | readonly string[] | undefined) => parseScope(s, /\s+/);
-/** `fetchToken(options)` as well as `fetchToken(url, options)`, now that a server gives the URL. */
-const isUrl = (v: unknown): v is string | URL => typeof v === 'string' || v instanceof URL;
+
+/** `(url, options)` or, now that a server gives the URL, `(options)`. */
+function urlAndOptions<O>(url: UrlArg | O, options: O): [UrlArg, O] {
+  return typeof url === 'object' && !(url instanceof URL) ? [undefined, url as O] : [url as UrlArg, options];
+}
 
 /**
  * An OAuth 2.0 client session (RFC 6749), after requests-oauthlib's `OAuth2Session`, with PKCE
@@ -121,14 +87,14 @@ export class OAuth2Session {
   readonly clientId: string;
   readonly #o: ResolvedOptions;
   readonly #transport: Transport;
-  readonly #hooks: HookRegistry;
   readonly #lifecycle: TokenLifecycle;
   readonly #refresh = new RefreshGrant();
+  readonly #client: EndpointClient;
+  readonly #resource: ResourceClient;
   #clientSecret: string | undefined;
   #state: string | undefined;
   #codeVerifier: string | undefined;
   #clientCredentials: ClientCredentialsGrant | undefined;
-  readonly #resource: ResourceClient;
 
   constructor(options: OAuth2SessionOptions) {
     checkOptions(options);
@@ -138,9 +104,9 @@ export class OAuth2Session {
     this.#clientSecret = o.clientSecret;
     this.#state = typeof o.state === 'string' ? o.state : undefined;
     this.#codeVerifier = o.codeVerifier;
-    this.#transport = new Transport(o);
-    if (o.server) checkServer(o.server, this.#transport);
-    this.#hooks = new HookRegistry(o.provider?.hooks, o.hooks);
+    const transport = (this.#transport = new Transport(o));
+    if (o.server) checkServer(o.server, transport);
+    const hooks = new HookRegistry(o.provider?.hooks, o.hooks);
     this.#lifecycle = new TokenLifecycle({
       token: o.token,
       onToken: o.onToken,
@@ -148,7 +114,27 @@ export class OAuth2Session {
       leewaySeconds: o.expiryLeewaySeconds ?? defaults.expiryLeewaySeconds,
       now: o.clock ?? Date.now,
     });
-    this.#resource = this.#resourceClient();
+    const session = this;
+    this.#client = {
+      clientId: o.clientId,
+      // Resolved per request: a secret given to fetchToken is used from then on.
+      get auth() {
+        return resolveClientAuth(o.clientAuth, session.#clientSecret, o.server);
+      },
+      server: o.server,
+      transport,
+      hooks,
+      maxResponseBytes: o.maxResponseBytes ?? defaults.maxResponseBytes,
+    };
+    this.#resource = {
+      ...this.#client,
+      attachment: o.tokenAttachment ?? bearer,
+      fresh: () => this.#lifecycle.fresh(this.token && this.#renewal(this.token)),
+      renewAfterRejection: (rejected) => {
+        const renewal = this.#renewal(rejected);
+        return renewal && this.#lifecycle.afterRejection(rejected, renewal);
+      },
+    };
   }
 
   /** The current token, or undefined. Setting it does not call `onToken`. */
@@ -182,7 +168,7 @@ export class OAuth2Session {
 
   /** Adds a compliance hook; hooks run in registration order (the preset's, then options', first). */
   registerComplianceHook<K extends ComplianceHookName>(name: K, fn: ComplianceHookMap[K]): void {
-    this.#hooks.register(name, fn);
+    this.#client.hooks.register(name, fn);
   }
 
   /**
@@ -196,7 +182,7 @@ export class OAuth2Session {
     url?: string | URL,
     extraParams?: Record<string, string>,
   ): Promise<AuthorizationUrlResult> {
-    const endpoint = this.#endpoint(url, 'authorization', 'authorization url');
+    const endpoint = this.#endpoint(url, 'authorization');
     const given = this.#o.state;
     const state =
       typeof given === 'function' ? given() : (given ?? randomString(defaults.stateBytes));
@@ -222,7 +208,7 @@ export class OAuth2Session {
    * `authorizationResponse`, the callback's state (then `iss`, with `issuer`) is checked first,
    * with no network call on failure.
    *
-   * @param url default the server's `token_endpoint`
+   * @param url default the server's `token_endpoint`; may be left out: `fetchToken(options)`
    * @throws MismatchingStateError, MismatchingIssuerError, MissingCodeError, AccessDeniedError
    *   (...) from the callback
    * @throws OAuth2Error subclasses from the token endpoint
@@ -231,38 +217,40 @@ export class OAuth2Session {
     url?: UrlArg | FetchTokenOptions,
     options: FetchTokenOptions = {},
   ): Promise<Token> {
-    if (!isUrl(url) && url !== undefined) return this.fetchToken(undefined, url);
-    const code = this.#codeFrom(options);
-    const token = await exchangeCode(this.#requester(options), {
-      ...options,
-      url: this.#endpoint(url, 'token', 'token url'),
-      code,
-      redirectUri: options.redirectUri ?? this.#o.redirectUri,
-      codeVerifier: options.codeVerifier ?? this.#codeVerifier,
-      pkce: this.#pkce,
-      scope: this.scope,
-    });
-    return this.#lifecycle.adopt(token);
+    const [target, o] = urlAndOptions(url, options);
+    const code = this.#codeFrom(o);
+    return this.#lifecycle.adopt(
+      await exchangeCode(this.#requester(o), {
+        ...o,
+        url: this.#endpoint(target, 'token'),
+        code,
+        redirectUri: o.redirectUri ?? this.#o.redirectUri,
+        codeVerifier: o.codeVerifier ?? this.#codeVerifier,
+        pkce: this.#pkce,
+        scope: this.scope,
+      }),
+    );
   }
 
   /**
    * Client credentials grant (RFC 6749 section 4.4). The session remembers the request and
    * fetches a new token the same way when this one expires (there is no refresh token).
    *
-   * @param url default the server's `token_endpoint`
+   * @param url default the server's `token_endpoint`; may be left out
    */
   async fetchClientCredentialsToken(
     url?: UrlArg | ClientCredentialsOptions,
     options: ClientCredentialsOptions = {},
   ): Promise<Token> {
-    if (!isUrl(url) && url !== undefined) return this.fetchClientCredentialsToken(undefined, url);
-    const { signal, ...kept } = options;
-    const scope = options.scope === undefined ? this.scope : spaceScope(options.scope);
-    const endpoint = this.#endpoint(url, 'token', 'token url');
-    this.#clientCredentials = new ClientCredentialsGrant({ ...kept, url: endpoint, scope });
-    return this.#lifecycle.adopt(
-      await this.#clientCredentials.request(this.#requester(options), signal),
-    );
+    const [target, { signal, ...kept }] = urlAndOptions(url, options);
+    const scope = kept.scope === undefined ? this.scope : spaceScope(kept.scope);
+    const grant = new ClientCredentialsGrant({
+      ...kept,
+      url: this.#endpoint(target, 'token'),
+      scope,
+    });
+    this.#clientCredentials = grant;
+    return this.#lifecycle.adopt(await grant.request(this.#requester(kept), signal));
   }
 
   /**
@@ -273,10 +261,13 @@ export class OAuth2Session {
   async fetchPasswordToken(url: UrlArg, options: PasswordTokenOptions): Promise<Token> {
     const scope = options.scope === undefined ? this.scope : spaceScope(options.scope);
     const params = passwordParams(options.username, options.password, scope);
-    const endpoint = this.#endpoint(url, 'token', 'token url');
-    const requester = this.#requester(options);
-    const token = await requester({ ...options, url: endpoint, params, requestedScope: scope });
-    return this.#lifecycle.adopt(token);
+    const request = {
+      ...options,
+      url: this.#endpoint(url, 'token'),
+      params,
+      requestedScope: scope,
+    };
+    return this.#lifecycle.adopt(await this.#requester(options)(request));
   }
 
   /**
@@ -307,13 +298,8 @@ export class OAuth2Session {
   async revokeToken(url?: UrlArg, options: RevokeTokenOptions = {}): Promise<void> {
     const token = this.token;
     if (!token) throw misuse('session has no token', 'ERR_NO_TOKEN');
-    const endpoint = this.#endpoint(url, 'revocation', 'revocation url');
-    await revoke(this.#endpointClient(), {
-      ...options,
-      url: endpoint,
-      token,
-      hint: options.tokenTypeHint,
-    });
+    const endpoint = this.#endpoint(url, 'revocation');
+    await revoke(this.#client, { ...options, url: endpoint, token, hint: options.tokenTypeHint });
     this.#lifecycle.token = undefined;
   }
 
@@ -332,27 +318,23 @@ export class OAuth2Session {
 
   /** `fetch(url, { ...init, method: 'GET' })`. */
   get(url: string | URL, init?: RequestInit): Promise<Response> {
-    return this.#method('GET', url, init);
+    return this.fetch(url, { ...init, method: 'GET' });
   }
   /** `fetch(url, { ...init, method: 'POST' })`. */
   post(url: string | URL, init?: RequestInit): Promise<Response> {
-    return this.#method('POST', url, init);
+    return this.fetch(url, { ...init, method: 'POST' });
   }
   /** `fetch(url, { ...init, method: 'PUT' })`. */
   put(url: string | URL, init?: RequestInit): Promise<Response> {
-    return this.#method('PUT', url, init);
+    return this.fetch(url, { ...init, method: 'PUT' });
   }
   /** `fetch(url, { ...init, method: 'PATCH' })`. */
   patch(url: string | URL, init?: RequestInit): Promise<Response> {
-    return this.#method('PATCH', url, init);
+    return this.fetch(url, { ...init, method: 'PATCH' });
   }
   /** `fetch(url, { ...init, method: 'DELETE' })`. */
   delete(url: string | URL, init?: RequestInit): Promise<Response> {
-    return this.#method('DELETE', url, init);
-  }
-
-  #method(method: HttpMethod, url: string | URL, init?: RequestInit): Promise<Response> {
-    return this.fetch(url, { ...init, method });
+    return this.fetch(url, { ...init, method: 'DELETE' });
   }
 
   get #pkce(): boolean {
@@ -360,7 +342,8 @@ export class OAuth2Session {
   }
 
   /** The URL given, else the server's; held to the transport's rule either way. */
-  #endpoint(url: UrlArg, endpoint: ServerEndpoint, what: string): URL {
+  #endpoint(url: UrlArg, endpoint: ServerEndpoint): URL {
+    const what = `${endpoint} url`;
     const target = url ?? endpointUrl(this.#o.server, endpoint);
     if (target === undefined)
       throw misuse(`${what} is required (or a server with one)`, 'ERR_MISSING_OPTION');
@@ -372,60 +355,34 @@ export class OAuth2Session {
       const state = options.state ?? this.#state;
       if (!state)
         throw misuse('state is required to check authorizationResponse', 'ERR_MISSING_OPTION');
-      return readAuthorizationResponse(options.authorizationResponse, state, {
-        issuer: this.#o.issuer,
-        requireIssuer: this.#o.requireIssuer,
-      });
+      return readAuthorizationResponse(options.authorizationResponse, state, this.#o);
     }
     if (typeof options.code === 'string' && options.code) return options.code;
     throw misuse('fetchToken needs authorizationResponse or code', 'ERR_MISSING_OPTION');
   }
 
-  /** The client's side of the endpoint pipeline, with the secret as it stands now. */
-  #endpointClient(): EndpointClient {
-    return {
-      clientId: this.clientId,
-      auth: this.#auth(),
-      server: this.#o.server,
-      transport: this.#transport,
-      hooks: this.#hooks,
-      maxResponseBytes: this.#o.maxResponseBytes ?? defaults.maxResponseBytes,
-    };
-  }
-
-  #auth(): ClientAuthentication {
-    return resolveClientAuth(this.#o.clientAuth, this.#clientSecret, this.#o.server);
-  }
-
   /** The token requests of one call, after its `clientSecret` (remembered for later refreshes). */
   #requester(options: TokenRequestOptions) {
     if (options.clientSecret !== undefined) this.#clientSecret = options.clientSecret;
-    const client = this.#endpointClient();
     return async (request: GrantRequest): Promise<Token> => {
       const params = { ...request.extraParams, ...request.params };
       const nowSeconds = (this.#o.clock ?? Date.now)() / 1000;
-      const token = await requestToken(client, { ...request, params, nowSeconds });
-      this.#reportScope(request.requestedScope, token);
+      const token = await requestToken(this.#client, { ...request, params, nowSeconds });
+      const requested = request.requestedScope;
+      const granted = token.scope;
+      if (requested?.length && granted && !sameScope(requested, granted))
+        this.#o.onScopeChanged?.({ requested: [...requested], granted: [...granted], token });
       return token;
     };
   }
 
-  #reportScope(requested: readonly string[] | undefined, token: Token): void {
-    const granted = token.scope;
-    if (!requested?.length || !granted || sameScope(requested, granted)) return;
-    this.#o.onScopeChanged?.({ requested: [...requested], granted: [...granted], token });
-  }
-
   #refreshCall(url: UrlArg, options: RefreshTokenOptions): Promise<Token> {
-    const stale = this.token;
-    if (!stale?.refresh_token) throw misuse('token has no refresh_token', 'ERR_NO_TOKEN');
     const target = url ?? this.#o.autoRefreshUrl;
     if (!target) throw misuse('refreshToken needs a url or autoRefreshUrl', 'ERR_MISSING_OPTION');
-    const scope = options.scope === undefined ? undefined : spaceScope(options.scope);
-    return this.#refresh.refresh(this.#requester(options), stale, {
+    return this.#refresh.refresh(this.#requester(options), this.token, {
       ...options,
       url: this.#transport.checkUrl(target, 'token url'),
-      scope,
+      scope: options.scope === undefined ? undefined : spaceScope(options.scope),
       extraParams: { ...this.#o.autoRefreshParams, ...options.extraParams },
     });
   }
@@ -435,20 +392,6 @@ export class OAuth2Session {
     if (token.refresh_token && this.#o.autoRefreshUrl)
       return () => this.#refreshCall(undefined, {});
     const grant = this.#clientCredentials;
-    return grant ? () => grant.request(this.#requester({})) : undefined;
-  }
-
-  #resourceClient(): ResourceClient {
-    return {
-      clientId: this.clientId,
-      transport: this.#transport,
-      hooks: this.#hooks,
-      attachment: this.#o.tokenAttachment ?? bearer,
-      fresh: () => this.#lifecycle.fresh(this.token && this.#renewal(this.token)),
-      renewAfterRejection: (rejected) => {
-        const renewal = this.#renewal(rejected);
-        return renewal && this.#lifecycle.afterRejection(rejected, renewal);
-      },
-    };
+    return grant && (() => grant.request(this.#requester({})));
   }
 }

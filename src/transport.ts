@@ -82,27 +82,6 @@ export function secureUrl(url: string | URL, what: string, allowInsecure: boolea
 }
 
 /**
- * Origins, as `origin + '/'`, that passed {@link secureUrl} without needing `allowInsecure`
- * (https, or http to loopback). A url string starting with one of them parses to that same
- * scheme and host (the rest is path, query or fragment, which never fail to parse), so it
- * would pass again: {@link Transport.checkRequestUrl} skips the parse. A few, most recent last.
- */
-const approvedOrigins: string[] = [];
-
-function approved(url: string): boolean {
-  for (let i = approvedOrigins.length - 1; i >= 0; i -= 1) {
-    if (url.startsWith(approvedOrigins[i]!)) return true;
-  }
-  return false;
-}
-
-function approve(parsed: URL): void {
-  if (parsed.protocol !== 'https:' && !isLoopback(parsed.hostname)) return;
-  if (approvedOrigins.length >= 8) approvedOrigins.shift();
-  approvedOrigins.push(`${parsed.origin}/`);
-}
-
-/**
  * The time limit of one exchange, combined with the caller's signal. A plain timer that is
  * cleared when the exchange is over: `AbortSignal.timeout` + `AbortSignal.any` cost about 15% of
  * a loopback request's throughput in Node, this costs next to nothing.
@@ -161,11 +140,6 @@ class Timer implements Deadline {
     clearTimeout(this.#timer);
     if (this.#follow) this.caller?.removeEventListener('abort', this.#follow);
   }
-}
-
-/** The caller's signal of a fetch call: from `init`, else from a `Request` input. */
-export function callerSignal(input: RequestInfo | URL, init: RequestInit): AbortSignal | undefined {
-  return init.signal ?? (input instanceof Request ? input.signal : undefined);
 }
 
 /**
@@ -232,11 +206,6 @@ export class Transport {
   /** {@link secureUrl} under this transport's setting: call it when a URL is configured. */
   checkUrl(url: string | URL, what: string): URL {
     return secureUrl(url, what, this.insecureAllowed);
-  }
-
-  /** {@link Transport.checkUrl} for a request url, skipping the parse under a recently approved origin. */
-  checkRequestUrl(url: string, what: string): void {
-    if (!approved(url)) approve(this.checkUrl(url, what));
   }
 
   /**
@@ -355,37 +324,23 @@ function watchBody(response: Response, limit: Deadline, url: string): Response {
  * ```
  */
 export async function readBounded(response: Response, limit: number): Promise<string> {
-  const declared = Number(response.headers.get('content-length'));
-  if (declared > limit) return tooLarge(response, () => response.body?.cancel());
-  if (!response.body) return '';
-  const reader = response.body.getReader();
+  const reader = response.body?.getReader();
   const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (let r = await reader.read(); !r.done; r = await reader.read()) {
-    size += r.value.byteLength;
-    if (size > limit) return tooLarge(response, () => reader.cancel());
-    chunks.push(r.value);
+  // A declared length over the limit is refused before anything is read.
+  let size = Number(response.headers.get('content-length')) > limit ? Number.POSITIVE_INFINITY : 0;
+  while (reader && size <= limit) {
+    const next = await reader.read();
+    if (next.done) return new Blob(chunks as BlobPart[]).text();
+    size += next.value.byteLength;
+    chunks.push(next.value);
   }
-  return decode(chunks, size);
-}
-
-function tooLarge(response: Response, cancel: () => unknown): never {
-  void Promise.resolve(cancel()).catch(() => {});
+  if (size <= limit) return '';
+  void reader?.cancel().catch(() => {});
   throw new OAuth2Error('response body too large', {
     code: 'OAUTH_RESPONSE_TOO_LARGE',
     status: response.status,
     response,
   });
-}
-
-function decode(chunks: Uint8Array[], size: number): string {
-  const all = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    all.set(c, offset);
-    offset += c.byteLength;
-  }
-  return new TextDecoder().decode(all);
 }
 
 /** Anything that looks like a credential: 16+ characters from the token alphabets. */
