@@ -1,7 +1,9 @@
 /**
- * Cross-process refresh coordination on a store's {@link RefreshLock}: with single-use refresh
- * tokens (GitHub, RFC 9700 section 4.14.2) two processes refreshing the same session at once
- * would log the user out, so only the lock holder refreshes; the others wait for its result.
+ * Refresh coordination: with single-use refresh tokens (GitHub, RFC 9700 section 4.14.2) two
+ * requests or processes refreshing the same session at once would log the user out. For stored
+ * sessions, only the holder of the store's {@link RefreshLock} refreshes (and writes the new
+ * token); the others wait for its result. For sealed-cookie sessions, requests of the process
+ * share one refresh.
  *
  * @module
  */
@@ -10,7 +12,11 @@ import { InvalidGrantError, OAuth2Error, TimeoutError } from '../errors.js';
 import { timingSafeEqual } from '../random.js';
 import type { RefreshCoordinator } from '../session.js';
 import type { Token } from '../token.js';
-import { replaceSession, type SessionData, type SessionStore } from './stores/store.js';
+import { tokenOf, withField } from './session-schema.js';
+import { SharedRefreshes } from './shared-refresh.js';
+import { replaceSession, type SessionStore } from './stores/store.js';
+
+export { TOKEN_KEY, tokenOf } from './session-schema.js';
 
 /**
  * Waiting for another process's refresh took longer than the coordinator allows. A
@@ -50,9 +56,6 @@ export const REFRESH_COORDINATION_DEFAULTS = Object.freeze({
   maxWaitMs: 15_000,
 });
 
-/** The session key holding the token. */
-export const TOKEN_KEY = 'token';
-
 /** What the coordinator works on: one stored session. */
 export interface CoordinatedSession {
   store: SessionStore & { refreshLock: NonNullable<SessionStore['refreshLock']> };
@@ -60,15 +63,32 @@ export interface CoordinatedSession {
   ttlSeconds: number;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** The token a stored session holds, if any. */
-export function tokenOf(data: SessionData | undefined): Token | undefined {
-  const token = data?.[TOKEN_KEY] as Token | undefined;
-  return typeof token?.access_token === 'string' ? token : undefined;
+/** One stored session, in a store that may or may not have a {@link RefreshLock}. */
+export interface StoredSession {
+  store: SessionStore;
+  id: string;
+  ttlSeconds: number;
 }
 
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 const sameToken = (a: Token, b: Token): boolean => timingSafeEqual(a.access_token, b.access_token);
+
+/** The key under which a stored session's refresh is shared in this process. */
+export const storedRefreshKey = (target: StoredSession, stale: Token): string =>
+  `${target.id}\n${stale.access_token}`;
+
+/** Coordinations under way in this process, per store, for {@link storeRefreshCoordinator}. */
+const sharedByStore = new WeakMap<SessionStore, SharedRefreshes>();
+
+function sharedFor(store: SessionStore): SharedRefreshes {
+  let shared = sharedByStore.get(store);
+  if (!shared) {
+    shared = new SharedRefreshes();
+    sharedByStore.set(store, shared);
+  }
+  return shared;
+}
 
 /**
  * Builds the {@link RefreshCoordinator} for one stored session. The lock holder re-reads the
@@ -76,22 +96,42 @@ const sameToken = (a: Token, b: Token): boolean => timingSafeEqual(a.access_toke
  * releases; the others poll the store until the token changes or the lock frees, then try
  * again. A session that disappeared meanwhile (logged out, or refused by another process)
  * is a {@link SessionEndedError} without any token request, so it is cleared only once.
+ * Requests of this process for the same session and stale token join one coordination, so
+ * one process takes the lock and polls the store once, not per request.
  */
 export function storeRefreshCoordinator(
   target: CoordinatedSession,
   options: RefreshCoordinationOptions = {},
 ): RefreshCoordinator {
+  const coordinate = storedSessionRefresh(target, options);
+  const shared = sharedFor(target.store);
+  return (refresh, stale) =>
+    shared.share(storedRefreshKey(target, stale), () => coordinate(refresh, stale));
+}
+
+/**
+ * The coordination of one stored session, without the in-process sharing (the caller shares):
+ * under the store's lock when it has one; else the refresh and its write-back alone, which is
+ * enough for a store that lives in one process. The new token is written to the store here,
+ * once, before any waiter can read it.
+ */
+export function storedSessionRefresh(
+  target: StoredSession,
+  options: RefreshCoordinationOptions = {},
+): RefreshCoordinator {
+  const lock = target.store.refreshLock;
+  if (!lock) return (refresh, stale) => refreshAsHolder(target, refresh, stale);
   const timing = { ...REFRESH_COORDINATION_DEFAULTS, ...options };
   const key = `oauth2-refresh:${target.id}`;
-  const coordinate: RefreshCoordinator = async (refresh, stale) => {
+  return async (refresh, stale) => {
     const deadline = Date.now() + timing.maxWaitMs;
     for (;;) {
-      const owner = await target.store.refreshLock.acquire(key, timing.lockTtlMs);
+      const owner = await lock.acquire(key, timing.lockTtlMs);
       if (owner !== null) {
         try {
           return await refreshAsHolder(target, refresh, stale);
         } finally {
-          await target.store.refreshLock.release(key, owner);
+          await lock.release(key, owner);
         }
       }
       await sleep(timing.pollIntervalMs);
@@ -101,44 +141,17 @@ export function storeRefreshCoordinator(
         throw new RefreshCoordinationTimeoutError('refresh coordination timed out');
     }
   };
-  // Every request builds its own OAuth2Session, so the core's single-flight does not span
-  // requests: join the coordination already under way in this process for the same session
-  // and stale token, so one process takes the lock and polls the store once, not per request.
-  return (refresh, stale) =>
-    joinUnderway(target.store, `${target.id}\n${stale.access_token}`, () =>
-      coordinate(refresh, stale),
-    );
-}
-
-/** Coordinations under way in this process, per store, by session id and stale token. */
-const underway = new WeakMap<SessionStore, Map<string, Promise<Token>>>();
-
-function joinUnderway(
-  store: SessionStore,
-  key: string,
-  start: () => Promise<Token>,
-): Promise<Token> {
-  let byKey = underway.get(store);
-  if (!byKey) {
-    byKey = new Map();
-    underway.set(store, byKey);
-  }
-  const running = byKey.get(key);
-  if (running) return running;
-  const started = start().finally(() => byKey.delete(key));
-  byKey.set(key, started);
-  return started;
 }
 
 /** The stored token now; SessionEndedError when the session is gone. */
-async function currentToken(target: CoordinatedSession): Promise<Token> {
+async function currentToken(target: StoredSession): Promise<Token> {
   const token = tokenOf(await target.store.get(target.id));
   if (!token) throw new SessionEndedError('session ended');
   return token;
 }
 
 async function refreshAsHolder(
-  target: CoordinatedSession,
+  target: StoredSession,
   refresh: () => Promise<Token>,
   stale: Token,
 ): Promise<Token> {
@@ -155,7 +168,7 @@ async function refreshAsHolder(
     throw error;
   }
   // Only while the session exists: a logout during the refresh stays a logout.
-  const fresh = { ...data, [TOKEN_KEY]: token };
+  const fresh = withField(data, 'token', token);
   if (!(await replaceSession(target.store, target.id, fresh, target.ttlSeconds))) {
     throw new SessionEndedError('session ended');
   }
@@ -163,44 +176,21 @@ async function refreshAsHolder(
 }
 
 /** How long a refresh result is shared with requests that still carry the old token, in ms. */
-const SHARED_RESULT_MS = 30_000;
-/** Most refresh results remembered at once. */
-const SHARED_RESULT_LIMIT = 10_000;
+export const SHARED_RESULT_MS = 30_000;
 
 /**
- * A {@link RefreshCoordinator} within one process, for sessions without a store lock (sealed
- * cookies). Every request builds its own `OAuth2Session`, so the core's single-flight does not
- * span requests; this does: requests carrying the same stale access token share one refresh, and
- * for 30 seconds later ones (a browser that sent the old cookie) get its result instead of
- * spending the single-use refresh token again. A refusal is shared too, so it costs one request.
+ * A {@link RefreshCoordinator} within one process, for sessions without a store (sealed
+ * cookies): requests carrying the same stale access token share one refresh, and for 30
+ * seconds later ones (a browser that sent the old cookie) get its result instead of spending
+ * the single-use refresh token again. A refusal is shared too, so it costs one request.
  */
 export class InProcessRefreshCoordinator {
-  readonly #results = new Map<string, { token: Promise<Token>; until: number }>();
+  readonly #shared = new SharedRefreshes();
 
   /** The coordinator to pass as `refreshCoordinator`. */
-  readonly coordinate: RefreshCoordinator = (refresh, stale) => {
+  readonly coordinate: RefreshCoordinator = (refresh, stale) =>
     // Keyed by the stale access token, not the refresh token: a provider that does not rotate
     // keeps one refresh token for the session's life, and the next refresh must not be answered
     // with the token it is replacing.
-    const key = stale.access_token;
-    const now = Date.now();
-    const shared = this.#results.get(key);
-    if (shared && shared.until > now) return shared.token;
-    this.#makeRoom(now);
-    const token = refresh();
-    this.#results.set(key, { token, until: now + SHARED_RESULT_MS });
-    token.catch((error: unknown) => {
-      // Only a refusal is final; after a network error or timeout the next request may retry.
-      if (!(error instanceof InvalidGrantError)) this.#results.delete(key);
-    });
-    return token;
-  };
-
-  #makeRoom(now: number): void {
-    if (this.#results.size < SHARED_RESULT_LIMIT) return;
-    for (const [key, entry] of this.#results) if (entry.until <= now) this.#results.delete(key);
-    const oldest = this.#results.keys().next();
-    if (this.#results.size >= SHARED_RESULT_LIMIT && !oldest.done)
-      this.#results.delete(oldest.value);
-  }
+    this.#shared.share(stale.access_token, refresh, SHARED_RESULT_MS);
 }

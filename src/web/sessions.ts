@@ -77,6 +77,14 @@ export class Session {
     this.#changed = true;
   }
 
+  /**
+   * @internal Sets a value the store already holds (the refresh coordinator wrote it there):
+   * the session sees it, and commit does not write the session again for it alone.
+   */
+  adoptStored(key: string, value: unknown): void {
+    this.#data = { ...this.#data, [key]: value };
+  }
+
   /** Removes a value. */
   delete(key: string): void {
     if (!Object.hasOwn(this.#data, key)) return;
