@@ -20,6 +20,7 @@ export {
   type AuthenticatedRoute,
   createOAuthHandlers,
   HANDLER_DEFAULTS,
+  type HandlerClientOptions,
   type OAuthHandlers,
   type OAuthHandlersOptions,
   type ProviderEndpoints,
@@ -43,11 +44,18 @@ export {
   RefreshCoordinationTimeoutError,
   SessionEndedError,
   storeRefreshCoordinator,
-  TOKEN_KEY,
-  tokenOf,
 } from './refresh-coordinator.js';
 export { escapeHtml } from './responses.js';
 export { safeReturnPath } from './return-path.js';
+export {
+  OAUTH_ROUTE_PATHS,
+  OAUTH_ROUTES,
+  type OAuthRoute,
+  type OAuthRouteMethod,
+  type OAuthRouteName,
+  type OAuthRoutePaths,
+  oauthRouteTable,
+} from './routes.js';
 export {
   MIN_SECRET_LENGTH,
   Sealer,
@@ -55,6 +63,17 @@ export {
   type SessionSecrets,
   type UnsealResult,
 } from './sealed-cookie.js';
+export {
+  getField,
+  readField,
+  SESSION_KEYS,
+  type SessionField,
+  type SessionSchema,
+  setField,
+  TOKEN_KEY,
+  tokenOf,
+  withField,
+} from './session-schema.js';
 export { SESSION_DEFAULTS, Session, SessionManager, type SessionOptions } from './sessions.js';
 export {
   MemoryStore,

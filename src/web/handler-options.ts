@@ -1,0 +1,223 @@
+/**
+ * The options of `createOAuthHandlers`, resolved once when the handlers are built: the server
+ * description (the preset's or the app's, with the deprecated loose URLs folded in, in this one
+ * place), the core client options forwarded whole to every `OAuth2Session`, the https rule on
+ * every configured URL, and the handlers' own paths.
+ *
+ * @module
+ */
+
+import { misuse, requireString } from '../errors.js';
+import type { ComplianceHooks } from '../hooks.js';
+import { checkOptions, type OAuth2SessionOptions } from '../options.js';
+import type { ProviderPreset, UserEndpoint } from '../provider.js';
+import { type AuthorizationServer, checkServer } from '../server.js';
+import type { Token } from '../token.js';
+import { Transport } from '../transport.js';
+import { isHttpsUrl } from './cookies.js';
+import type { RefreshCoordinationOptions } from './refresh-coordinator.js';
+import { safeReturnPath } from './return-path.js';
+import { OAUTH_ROUTE_PATHS } from './routes.js';
+import type { SessionOptions } from './sessions.js';
+
+/**
+ * Endpoints and quirks of a provider, the first shape of `provider`.
+ *
+ * @deprecated pass a {@link ProviderPreset} (`githubProvider()`, `definePreset(...)`) or a `server`
+ */
+export interface ProviderEndpoints {
+  authorizeUrl: string;
+  tokenUrl: string;
+  hooks?: ComplianceHooks;
+}
+
+/**
+ * Fields of `OAuth2SessionOptions` the handlers set per request (the login's state and
+ * verifier, the session's token and its refresh wiring), or hold as policy (PKCE S256 always),
+ * or take in their own shape (`provider`, `issuer`, `requireIssuer`).
+ */
+type NotForwarded =
+  | 'state'
+  | 'codeVerifier'
+  | 'token'
+  | 'onToken'
+  | 'refreshCoordinator'
+  | 'pkce'
+  | 'provider'
+  | 'issuer'
+  | 'requireIssuer';
+
+/** The core client options the handlers forward, unchanged, to every `OAuth2Session` they build. */
+export type HandlerClientOptions = Omit<OAuth2SessionOptions, NotForwarded>;
+
+/** Options of `createOAuthHandlers`: the core client options, plus the handlers' own. */
+export interface OAuthHandlersOptions extends HandlerClientOptions {
+  /**
+   * A provider preset (`githubProvider()`, `definePreset(...)`): its server, hooks, client
+   * authentication, default scope and user endpoint. `server` replaces its server description.
+   */
+  provider?: ProviderPreset | ProviderEndpoints | undefined;
+  /** @deprecated use `server.authorization_endpoint` (or a `provider`) */
+  authorizeUrl?: string | undefined;
+  /** @deprecated use `server.token_endpoint` (or a `provider`) */
+  tokenUrl?: string | undefined;
+  /**
+   * The provider's issuer identifier: a callback whose `iss` differs is a 400 error page, with
+   * no token request (mix-up defence, RFC 9207; RFC 9700 section 4.4).
+   *
+   * @deprecated use `server.issuer`
+   */
+  issuer?: string | undefined;
+  /**
+   * The provider always sends `iss` (RFC 9207 section 3): a callback without it is refused.
+   *
+   * @deprecated use `server.authorization_response_iss_parameter_supported`
+   */
+  requireIssuer?: boolean | undefined;
+  /** Extra authorization request parameters (e.g. `{ prompt: 'consent' }`). */
+  authorizationParams?: Record<string, string>;
+  /** Sessions; `secure` defaults to true when `redirectUri` is https. */
+  session: SessionOptions;
+  /** Where the callback lands without a `return_to`. Default `'/'`. */
+  afterLoginPath?: string;
+  /** Where logout lands. Default `'/'`. */
+  afterLogoutPath?: string;
+  /** Where `withClient` sends a visitor with no token. Default `'/login'`. */
+  loginPath?: string;
+  /**
+   * Called with the token on logout, after the revocation at the server's
+   * `revocation_endpoint` when it has one; failures are ignored.
+   */
+  onLogout?: (token: Token) => Promise<void> | void;
+  /** Cross-process refresh timing (when the store has a `refreshLock`). */
+  refresh?: RefreshCoordinationOptions;
+}
+
+/** Defaults of {@link OAuthHandlersOptions}. */
+export const HANDLER_DEFAULTS = Object.freeze({
+  afterLoginPath: '/',
+  afterLogoutPath: '/',
+  loginPath: OAUTH_ROUTE_PATHS.login,
+});
+
+/** The handlers' options, resolved and checked. */
+export interface HandlerConfig {
+  /** What every `OAuth2Session` of the handlers is built with, before its per-request fields. */
+  client: OAuth2SessionOptions;
+  server: AuthorizationServer;
+  user: UserEndpoint | undefined;
+  secure: boolean;
+  afterLoginPath: string;
+  afterLogoutPath: string;
+  loginPath: string;
+}
+
+/**
+ * Every forwarded option, by name; options not here never reach the core (a JavaScript caller's
+ * `pkce: false` included). A `Record` over every key, so a core option added later and not
+ * listed here fails the type check.
+ */
+const FORWARDED_NAMES: Readonly<Record<keyof HandlerClientOptions, true>> = {
+  clientId: true,
+  clientSecret: true,
+  server: true,
+  redirectUri: true,
+  scope: true,
+  autoRefreshUrl: true,
+  autoRefreshParams: true,
+  onScopeChanged: true,
+  clientAuth: true,
+  tokenAttachment: true,
+  allowInsecureTransport: true,
+  fetch: true,
+  timeoutMs: true,
+  expiryLeewaySeconds: true,
+  clock: true,
+  maxResponseBytes: true,
+  hooks: true,
+};
+const FORWARDED = Object.keys(FORWARDED_NAMES) as (keyof HandlerClientOptions)[];
+
+/**
+ * Resolves and checks the options: refused at start-up, not on the first login.
+ *
+ * @throws TypeError with a code on missing or bad options; InsecureTransportError for a
+ *   plain-http URL on a non-loopback host (unless `allowInsecureTransport`)
+ */
+export function resolveHandlerConfig(options: OAuthHandlersOptions): HandlerConfig {
+  requireString(options?.clientId, 'clientId');
+  if (!options.session) throw misuse('session options are required', 'ERR_MISSING_OPTION');
+  const server = handlerServer(options);
+  if (options.requireIssuer && server.issuer === undefined)
+    throw misuse('requireIssuer needs issuer', 'ERR_MISSING_OPTION');
+  const preset = presetOf(options.provider);
+  const client = clientOptions(options, server, preset);
+  checkOptions(client);
+  checkUrls(server, preset?.user, new Transport(options));
+  return {
+    client,
+    server,
+    user: preset?.user,
+    secure: options.session.secure ?? isHttpsUrl(options.redirectUri),
+    afterLoginPath: safeReturnPath(options.afterLoginPath ?? HANDLER_DEFAULTS.afterLoginPath),
+    afterLogoutPath: safeReturnPath(options.afterLogoutPath ?? HANDLER_DEFAULTS.afterLogoutPath),
+    loginPath: safeReturnPath(options.loginPath ?? HANDLER_DEFAULTS.loginPath),
+  };
+}
+
+function presetOf(provider: OAuthHandlersOptions['provider']): ProviderPreset | undefined {
+  return provider && 'server' in provider ? provider : undefined;
+}
+
+/**
+ * The one server description of the handlers: `server`, else the preset's, with the
+ * deprecated loose options (`authorizeUrl`, `tokenUrl`, `issuer`, `requireIssuer`, a
+ * {@link ProviderEndpoints} provider) laid over it.
+ */
+export function handlerServer(options: OAuthHandlersOptions): AuthorizationServer {
+  const provider = options.provider;
+  const legacy = provider && !('server' in provider) ? provider : undefined;
+  const base = options.server ?? presetOf(provider)?.server ?? {};
+  const server: AuthorizationServer = { ...base };
+  const authorize = options.authorizeUrl ?? legacy?.authorizeUrl;
+  const token = options.tokenUrl ?? legacy?.tokenUrl;
+  if (authorize !== undefined) server.authorization_endpoint = authorize;
+  if (token !== undefined) server.token_endpoint = token;
+  if (options.issuer !== undefined) server.issuer = options.issuer;
+  if (options.requireIssuer !== undefined)
+    server.authorization_response_iss_parameter_supported = options.requireIssuer;
+  return server;
+}
+
+/** The forwarded options, with the resolved server and the preset. */
+function clientOptions(
+  options: OAuthHandlersOptions,
+  server: AuthorizationServer,
+  preset: ProviderPreset | undefined,
+): OAuth2SessionOptions {
+  const forwarded: Record<string, unknown> = {};
+  for (const name of FORWARDED) if (options[name] !== undefined) forwarded[name] = options[name];
+  const legacy = preset ? undefined : (options.provider as ProviderEndpoints | undefined);
+  return {
+    ...(forwarded as HandlerClientOptions),
+    clientId: options.clientId,
+    server,
+    provider: preset,
+    // A ProviderEndpoints provider's hooks stood in for `hooks`; a preset's run before them.
+    hooks: options.hooks ?? legacy?.hooks,
+  };
+}
+
+/** Both endpoints of the flow exist, and every configured URL keeps the https rule. */
+function checkUrls(
+  server: AuthorizationServer,
+  user: UserEndpoint | undefined,
+  transport: Transport,
+): void {
+  if (!server.authorization_endpoint)
+    throw misuse('server.authorization_endpoint (or provider) is required', 'ERR_MISSING_OPTION');
+  if (!server.token_endpoint)
+    throw misuse('server.token_endpoint (or provider) is required', 'ERR_MISSING_OPTION');
+  checkServer(server, transport);
+  if (user) transport.checkUrl(user.url, 'user url');
+}
