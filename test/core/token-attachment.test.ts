@@ -165,3 +165,33 @@ describe('OAuth2Session token calls: an unknown token type is refused before it 
     expect(t.token_type).toBe('Bearer');
   });
 });
+
+describe('OAuth2Session token calls: the token types come from tokenAttachment', () => {
+  it('fetchToken: a token type the custom strategy accepts is stored, and sent by it', async () => {
+    tokenType = 'ApiKey';
+    const s = session({ tokenAttachment: apiKey });
+    const t = await s.fetchToken({ code: 'c' });
+    expect(t.token_type).toBe('ApiKey');
+    expect(s.token?.access_token).toBe('at-new');
+    expect(await (await s.get(`${server.url}/api`)).json()).toEqual({
+      auth: null,
+      key: 'ApiKey:at-new',
+    });
+  });
+
+  it('refreshToken: the same types as fetchToken', async () => {
+    tokenType = 'ApiKey';
+    const old = { access_token: 'k-old', token_type: 'ApiKey', refresh_token: 'rt-1' };
+    const s = session({ tokenAttachment: apiKey, token: old });
+    expect((await s.refreshToken()).token_type).toBe('ApiKey');
+  });
+
+  it('fetchToken: a Bearer answer to a client whose strategy sends only ApiKey is refused before it is stored', async () => {
+    tokenType = 'Bearer';
+    const saved: Token[] = [];
+    const s = session({ tokenAttachment: apiKeyOnly, onToken: (t) => void saved.push(t) });
+    await expect(s.fetchToken({ code: 'c' })).rejects.toBeInstanceOf(UnsupportedTokenTypeError);
+    expect(s.token).toBeUndefined();
+    expect(saved).toEqual([]);
+  });
+});
