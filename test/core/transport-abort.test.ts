@@ -361,4 +361,32 @@ describe('OAuth2Session token calls: network failures', () => {
       expect(((await result) as { error: unknown }).error).toBe(reason);
     },
   );
+
+  it('get() with timeoutMs: 0: a connection cut mid-body is still OAUTH_NETWORK_ERROR', async () => {
+    const res = await session('/token', { timeoutMs: 0 }).get(`${drip.url}/cut`);
+    const { error } = (await outcome(res.text())) as { error: OAuth2Error };
+    expect(error).toBeInstanceOf(OAuth2Error);
+    expect(error.code).toBe('OAUTH_NETWORK_ERROR');
+    expect(error.message).toContain(new URL(drip.url).host);
+  });
+
+  it.each(tokenCalls)(
+    '%s with timeoutMs: 0: a connection cut mid-body is still OAUTH_NETWORK_ERROR',
+    async (_n, call) => {
+      const { error } = (await outcome(call(session('/cut', { timeoutMs: 0 })))) as {
+        error: OAuth2Error;
+      };
+      expect(error).toBeInstanceOf(OAuth2Error);
+      expect(error.code).toBe('OAUTH_NETWORK_ERROR');
+      expect(error.message).toContain(new URL(drip.url).host);
+    },
+  );
+
+  it('get() with timeoutMs: 0: a refresh cut mid-body while the token is still valid sends the valid token', async () => {
+    const valid = { ...stale, expires_at: Math.floor(Date.now() / 1000) + 30 };
+    const s = session('/cut', { token: valid, timeoutMs: 0 });
+    const res = await s.get(`${drip.url}/token`);
+    expect(res.status).toBe(200);
+    expect(s.token).toEqual(valid);
+  });
 });
