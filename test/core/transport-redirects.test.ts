@@ -57,6 +57,17 @@ describe('OAuth2Session.fetch: redirects on one origin', () => {
     expect(final.dpop).toBe('proof');
   });
 
+  it('a followed redirect answers redirected: true, as the global fetch does', async () => {
+    routeA = (req) => (req.path === '/start' ? redirect('/final') : undefined);
+    for (const timeoutMs of [30_000, 0]) {
+      const res = await session({ timeoutMs }).get(`${a.url}/start`);
+      expect(res.url).toBe(`${a.url}/final`);
+      expect(res.redirected).toBe(true);
+    }
+    const direct = await session().get(`${a.url}/final`);
+    expect(direct.redirected).toBe(false);
+  });
+
   it('a 307 on the same origin keeps the method and the body', async () => {
     routeA = (req) => (req.path === '/start' ? redirect('/final', 307) : undefined);
     const res = await session().post(`${a.url}/start`, { body: 'payload' });
