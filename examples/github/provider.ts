@@ -1,40 +1,71 @@
 /**
  * Which provider the example app talks to: the one the environment names, or, with no
- * `OAUTH_CLIENT_ID`, the built-in GitHub-compatible dev provider started in this process.
+ * `OAUTH_CLIENT_ID`, the built-in GitHub-compatible dev provider started in this process. The
+ * provider is a preset (`oauth2-session/providers`): its server description, its quirks and
+ * its user endpoint, all reached through the handlers.
  */
 import { randomBytes } from 'node:crypto';
-import type { ComplianceHooks } from 'oauth2-session';
 import { type DevProvider, startDevProvider } from 'oauth2-session/dev-provider';
-import { githubProvider } from 'oauth2-session/providers';
+import { definePreset, githubProvider, type ProviderPreset } from 'oauth2-session/providers';
 import type { AppConfig } from './config.js';
 
 /** The OAuth side of the app, settled. */
 export interface ResolvedProvider {
   clientId: string;
   clientSecret: string | undefined;
-  authorizeUrl: string;
-  tokenUrl: string;
-  userUrl: string;
-  /** GitHub's compliance hooks, for GitHub and GitHub-shaped servers (the dev provider). */
-  hooks: ComplianceHooks | undefined;
+  /** The provider: endpoints (revocation included, for GitHub), hooks and user endpoint. */
+  preset: ProviderPreset;
   /** Set when the app runs its own dev provider (closed with the app). */
   devProvider: DevProvider | undefined;
 }
 
+/** The endpoint URLs the environment (or the dev provider) names. */
+interface Endpoints {
+  authorizeUrl: string;
+  tokenUrl: string;
+  userUrl: string;
+}
+
 const GITHUB_AUTHORIZE_PATH = '/login/oauth/authorize';
 const DEV_CLIENT_ID = 'oauth2-session-example';
+const USER_AGENT = 'oauth2-session-example';
 
 /**
- * GitHub's hooks when the authorize endpoint is GitHub-shaped (github.com or the dev provider):
- * their quirks (form-encoded token answers, 200 errors, User-Agent) then apply; another provider
- * (an OpenID server, say) speaks plain RFC 6749 and gets none.
+ * GitHub's preset when the authorize endpoint is GitHub-shaped (github.com or the dev
+ * provider): its quirks (form-encoded token answers, 200 errors, User-Agent, its revocation
+ * API) then apply. The configured URLs stay the ones used, whatever the preset would derive.
  */
-function githubHooksFor(authorizeUrl: string, userUrl: string): ResolvedProvider['hooks'] {
-  const authorize = new URL(authorizeUrl);
-  if (authorize.pathname !== GITHUB_AUTHORIZE_PATH) return undefined;
-  const apiUrl = userUrl.replace(/\/user\/?$/, '');
-  return githubProvider({ baseUrl: authorize.origin, apiUrl, userAgent: 'oauth2-session-example' })
-    .hooks;
+function githubPreset(endpoints: Endpoints): ProviderPreset {
+  const apiUrl = endpoints.userUrl.replace(/\/user\/?$/, '');
+  const baseUrl = new URL(endpoints.authorizeUrl).origin;
+  const github = githubProvider({ baseUrl, apiUrl, userAgent: USER_AGENT });
+  return definePreset({
+    ...github,
+    server: {
+      ...github.server,
+      authorization_endpoint: endpoints.authorizeUrl,
+      token_endpoint: endpoints.tokenUrl,
+    },
+    user: { ...github.user, url: endpoints.userUrl },
+  });
+}
+
+/** Another provider (an OpenID server, say) speaks plain RFC 6749: no hooks. */
+function plainPreset(endpoints: Endpoints): ProviderPreset {
+  return definePreset({
+    id: 'configured',
+    server: {
+      authorization_endpoint: endpoints.authorizeUrl,
+      token_endpoint: endpoints.tokenUrl,
+    },
+    user: { url: endpoints.userUrl, headers: { accept: 'application/json' } },
+  });
+}
+
+/** The preset for the endpoints: GitHub's for GitHub-shaped ones, else a plain one. */
+export function presetFor(endpoints: Endpoints): ProviderPreset {
+  const shaped = new URL(endpoints.authorizeUrl).pathname === GITHUB_AUTHORIZE_PATH;
+  return shaped ? githubPreset(endpoints) : plainPreset(endpoints);
 }
 
 async function startOwnProvider(): Promise<ResolvedProvider> {
@@ -43,10 +74,7 @@ async function startOwnProvider(): Promise<ResolvedProvider> {
     clientId: DEV_CLIENT_ID,
     // A fresh secret per start: nobody outside this process ever needs it.
     clientSecret: randomBytes(32).toString('base64url'),
-    authorizeUrl: devProvider.authorizeUrl,
-    tokenUrl: devProvider.tokenUrl,
-    userUrl: devProvider.userUrl,
-    hooks: githubHooksFor(devProvider.authorizeUrl, devProvider.userUrl),
+    preset: presetFor(devProvider),
     devProvider,
   };
 }
@@ -54,14 +82,7 @@ async function startOwnProvider(): Promise<ResolvedProvider> {
 /** Settles the provider: the configured one, or a dev provider of our own. */
 export async function resolveProvider(config: AppConfig): Promise<ResolvedProvider> {
   if (!config.client) return startOwnProvider();
-  return {
-    ...config.client,
-    authorizeUrl: config.authorizeUrl,
-    tokenUrl: config.tokenUrl,
-    userUrl: config.userUrl,
-    hooks: githubHooksFor(config.authorizeUrl, config.userUrl),
-    devProvider: undefined,
-  };
+  return { ...config.client, preset: presetFor(config), devProvider: undefined };
 }
 
 /**

@@ -4,13 +4,14 @@
  *
  * - `GET /`: redirect to the provider (the seed's `demo()`, step 1);
  * - `GET /callback`: exchange the code, keep the token in the session, go to `/profile` (step 3);
- * - `GET /profile`: the provider's user JSON, fetched with the session's token (auto-refreshed);
- *   not logged in: back to `/`;
- * - `GET /logout`: end the session, then a page saying so (not `/`, which would log in again).
+ * - `GET /profile`: the provider's user JSON, read through the session (its token, refreshed
+ *   when due) at the preset's user endpoint; not logged in: back to `/`;
+ * - `GET /logout`: end the session (and revoke the token where the preset describes how), then a
+ *   page saying so (not `/`, which would log in again).
  */
 import type { OAuth2Session } from 'oauth2-session';
+import { type ProviderPreset, userRequest } from 'oauth2-session/providers';
 import { createOAuthHandlers, type SessionStore } from 'oauth2-session/web';
-import { revokerFor } from './revoke.js';
 import type { AppContext } from './server.js';
 
 /** A Web handler. */
@@ -30,10 +31,10 @@ const LOGGED_OUT_PAGE = `<!doctype html>
 /** The profile route: the user JSON as the provider answers it. */
 async function showProfile(
   client: OAuth2Session,
-  userUrl: string,
+  preset: ProviderPreset,
   session: { destroy(): void },
 ): Promise<Response> {
-  const upstream = await client.get(userUrl, { headers: { accept: 'application/json' } });
+  const upstream = await client.fetch(...userRequest(preset));
   if (upstream.status === 401) {
     // The provider no longer accepts the token (revoked): log out, so `/` can log in afresh.
     session.destroy();
@@ -58,9 +59,7 @@ export function createRoutes(context: AppContext, store: SessionStore | undefine
   const auth = createOAuthHandlers({
     clientId: provider.clientId,
     clientSecret: provider.clientSecret,
-    authorizeUrl: provider.authorizeUrl,
-    tokenUrl: provider.tokenUrl,
-    hooks: provider.hooks,
+    provider: provider.preset,
     redirectUri: config.redirectUri,
     scope: config.scope.length > 0 ? config.scope : undefined,
     session: { secrets: config.sessionSecret, store },
@@ -69,14 +68,13 @@ export function createRoutes(context: AppContext, store: SessionStore | undefine
     // The seed's login route is `/`: a visitor without a session is sent there.
     loginPath: '/',
     allowInsecureTransport: config.allowInsecureTransport,
-    onLogout: revokerFor(provider),
   });
   return {
     '/': auth.login,
     '/callback': auth.callback,
     '/profile': (request) =>
       auth.withClient(request, (client, { session }) =>
-        showProfile(client, provider.userUrl, session),
+        showProfile(client, provider.preset, session),
       ),
     '/logout': auth.logout,
     [LOGGED_OUT_PATH]: loggedOut,

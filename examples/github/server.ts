@@ -68,7 +68,7 @@ function announce(flavour: string, url: string, context: AppContext): void {
   }
   const using = provider.devProvider
     ? `the built-in dev provider at ${provider.devProvider.origin}`
-    : new URL(provider.authorizeUrl).origin;
+    : new URL(provider.preset.server.authorization_endpoint ?? '').origin;
   console.log(`oauth2-session example (${flavour}): open ${url}/ to log in with ${using}`);
 }
 
