@@ -105,7 +105,6 @@ export interface HandlerConfig {
   /** What every `OAuth2Session` of the handlers is built with, before its per-request fields. */
   client: OAuth2SessionOptions;
   server: AuthorizationServer;
-  user: UserEndpoint | undefined;
   secure: boolean;
   afterLoginPath: string;
   afterLogoutPath: string;
@@ -157,7 +156,6 @@ export function resolveHandlerConfig(options: OAuthHandlersOptions): HandlerConf
   return {
     client,
     server,
-    user: preset?.user,
     secure: options.session.secure ?? isHttpsUrl(options.redirectUri),
     afterLoginPath: safeReturnPath(options.afterLoginPath ?? HANDLER_DEFAULTS.afterLoginPath),
     afterLogoutPath: safeReturnPath(options.afterLogoutPath ?? HANDLER_DEFAULTS.afterLogoutPath),

@@ -6,8 +6,9 @@
  */
 
 import { InvalidGrantError, TokenExpiredError } from '../errors.js';
+import { defaults, type OAuth2SessionOptions } from '../options.js';
 import { randomString } from '../random.js';
-import { defaults, OAuth2Session, type OAuth2SessionOptions } from '../session.js';
+import { OAuth2Session } from '../session.js';
 import type { Token } from '../token.js';
 import {
   type HandlerConfig,

@@ -9,8 +9,8 @@
  */
 
 import { InvalidGrantError, OAuth2Error, TimeoutError } from '../errors.js';
+import type { RefreshCoordinator } from '../options.js';
 import { timingSafeEqual } from '../random.js';
-import type { RefreshCoordinator } from '../session.js';
 import type { Token } from '../token.js';
 import { tokenOf, withField } from './session-schema.js';
 import { SharedRefreshes } from './shared-refresh.js';

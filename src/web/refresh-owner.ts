@@ -13,7 +13,7 @@
  * @module
  */
 
-import type { RefreshCoordinator } from '../session.js';
+import type { RefreshCoordinator } from '../options.js';
 import type { Token } from '../token.js';
 import {
   type RefreshCoordinationOptions,
