@@ -5,6 +5,8 @@
  */
 
 import { misuse } from './errors.js';
+import { defaults } from './options.js';
+import { randomString } from './random.js';
 
 /** What goes into an authorization URL. */
 export interface AuthorizationRequest {
@@ -52,4 +54,18 @@ export function buildAuthorizationUrl(endpoint: URL, request: AuthorizationReque
     q.set(name, value);
   }
   return url;
+}
+
+/**
+ * The state of a new authorization request: the given one, the factory's, or 256 random bits
+ * (RFC 9700 section 2.1: state binds the callback to this browser).
+ *
+ * @throws TypeError `ERR_INVALID_ARG_TYPE` when the given or made state is not a non-empty string
+ */
+export function newState(given: string | (() => string) | undefined): string {
+  const state =
+    typeof given === 'function' ? given() : (given ?? randomString(defaults.stateBytes));
+  if (typeof state !== 'string' || !state)
+    throw misuse('state must be a non-empty string', 'ERR_INVALID_ARG_TYPE');
+  return state;
 }

@@ -8,9 +8,14 @@
  * @module
  */
 
-import type { ClientAuthentication } from './client-auth.js';
+import {
+  type ClientAuthentication,
+  type ClientAuthMethod,
+  resolveClientAuth,
+} from './client-auth.js';
 import { errorFromParams, OAuth2Error } from './errors.js';
 import type { EndpointName, EndpointRequest, HookContext, HookRegistry } from './hooks.js';
+import { defaults } from './options.js';
 import type { AuthorizationServer } from './server.js';
 import type { Token } from './token.js';
 import { parseBody } from './token.js';
@@ -28,6 +33,36 @@ export interface EndpointClient {
   readonly hooks: HookRegistry;
   /** Largest answer body read, in bytes. */
   readonly maxResponseBytes: number;
+}
+
+/** What {@link sessionClient} reads of a session's options. */
+export interface EndpointClientOptions {
+  readonly clientId: string;
+  readonly clientAuth?: ClientAuthMethod | ClientAuthentication | undefined;
+  readonly server?: AuthorizationServer | undefined;
+  readonly maxResponseBytes?: number | undefined;
+}
+
+/**
+ * A session's side of the pipeline. Its client authentication is resolved per request, from the
+ * secret as it stands then (a secret given to `fetchToken` is used from then on).
+ */
+export function sessionClient(
+  o: EndpointClientOptions,
+  transport: Transport,
+  hooks: HookRegistry,
+  secret: () => string | undefined,
+): EndpointClient {
+  return {
+    clientId: o.clientId,
+    get auth() {
+      return resolveClientAuth(o.clientAuth, secret(), o.server);
+    },
+    server: o.server,
+    transport,
+    hooks,
+    maxResponseBytes: o.maxResponseBytes ?? defaults.maxResponseBytes,
+  };
 }
 
 /** One call: which endpoint, where, with what. */

@@ -83,6 +83,19 @@ export type {
   TokenRequestParts,
   TokenResponseHook,
 } from './hooks.js';
+export {
+  type AuthorizationUrlResult,
+  type ClientCredentialsOptions,
+  defaults,
+  type FetchTokenOptions,
+  type OAuth2SessionOptions,
+  type PasswordTokenOptions,
+  type RefreshCoordinator,
+  type RefreshTokenOptions,
+  type RevokeTokenOptions,
+  type ScopeChange,
+  type TokenRequestOptions,
+} from './options.js';
 export { codeChallengeS256, createCodeVerifier } from './pkce.js';
 export type { PresetDefinition, ProviderPreset, UserEndpoint } from './provider.js';
 export { randomString, timingSafeEqual } from './random.js';
@@ -101,20 +114,7 @@ export {
   endpointUrl,
   type ServerEndpoint,
 } from './server.js';
-export {
-  type AuthorizationUrlResult,
-  type ClientCredentialsOptions,
-  defaults,
-  type FetchTokenOptions,
-  OAuth2Session,
-  type OAuth2SessionOptions,
-  type PasswordTokenOptions,
-  type RefreshCoordinator,
-  type RefreshTokenOptions,
-  type RevokeTokenOptions,
-  type ScopeChange,
-  type TokenRequestOptions,
-} from './session.js';
+export { OAuth2Session } from './session.js';
 export {
   assertTokenType,
   BEARER_ONLY,

@@ -13,7 +13,7 @@ import { assertCodeVerifier } from './pkce.js';
 import type { ProviderPreset } from './provider.js';
 import type { TokenTypeHint } from './revocation.js';
 import type { AuthorizationServer } from './server.js';
-import type { Token } from './token.js';
+import { parseScope, type Token } from './token.js';
 import type { TokenAttachment } from './token-attachment.js';
 import type { FetchLike } from './transport.js';
 
@@ -183,6 +183,19 @@ export interface AuthorizationUrlResult {
   url: string;
   state: string;
   codeVerifier: string | undefined;
+}
+
+/** A method's URL argument: left out, the server's endpoint is used. */
+export type UrlArg = string | URL | undefined;
+
+/** Scopes as options write them: a list, or space-separated text (RFC 6749 section 3.3). */
+export const spaceScope = (s: string | readonly string[] | undefined) => parseScope(s, /\s+/);
+
+/** `(url, options)` or, now that a server gives the URL, `(options)`. */
+export function urlAndOptions<O>(url: UrlArg | O, options: O): [UrlArg, O] {
+  return typeof url === 'object' && !(url instanceof URL)
+    ? [undefined, url as O]
+    : [url as UrlArg, options];
 }
 
 /** The options with the preset's and the server's defaults applied. */

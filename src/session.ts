@@ -6,10 +6,9 @@
  * @module
  */
 
-import { buildAuthorizationUrl } from './authorization-request.js';
+import { buildAuthorizationUrl, newState } from './authorization-request.js';
 import { readAuthorizationResponse } from './authorization-response.js';
-import { resolveClientAuth } from './client-auth.js';
-import type { EndpointClient } from './endpoint.js';
+import { type EndpointClient, sessionClient } from './endpoint.js';
 import { misuse } from './errors.js';
 import { exchangeCode } from './grants/authorization-code.js';
 import { ClientCredentialsGrant } from './grants/client-credentials.js';
@@ -22,7 +21,6 @@ import {
   type ClientCredentialsOptions,
   checkOptions,
   checkToken,
-  defaults,
   type FetchTokenOptions,
   type OAuth2SessionOptions,
   type PasswordTokenOptions,
@@ -30,41 +28,20 @@ import {
   type ResolvedOptions,
   type RevokeTokenOptions,
   resolveOptions,
+  spaceScope,
   type TokenRequestOptions,
+  type UrlArg,
+  urlAndOptions,
 } from './options.js';
 import { codeChallengeS256, createCodeVerifier } from './pkce.js';
-import { randomString } from './random.js';
 import { fetchWithToken, type ResourceClient } from './resource.js';
 import { revoke } from './revocation.js';
 import { checkServer, endpointUrl, type ServerEndpoint } from './server.js';
-import { parseScope, sameScope, type Token } from './token.js';
+import { scopeChange, type Token } from './token.js';
 import { bearer } from './token-attachment.js';
 import { requestToken } from './token-endpoint.js';
 import { type Renewal, TokenLifecycle } from './token-lifecycle.js';
 import { Transport } from './transport.js';
-
-export {
-  type AuthorizationUrlResult,
-  type ClientCredentialsOptions,
-  defaults,
-  type FetchTokenOptions,
-  type OAuth2SessionOptions,
-  type PasswordTokenOptions,
-  type RefreshCoordinator,
-  type RefreshTokenOptions,
-  type RevokeTokenOptions,
-  type ScopeChange,
-  type TokenRequestOptions,
-} from './options.js';
-
-type UrlArg = string | URL | undefined;
-
-const spaceScope = (s: string | readonly string[] | undefined) => parseScope(s, /\s+/);
-
-/** `(url, options)` or, now that a server gives the URL, `(options)`. */
-function urlAndOptions<O>(url: UrlArg | O, options: O): [UrlArg, O] {
-  return typeof url === 'object' && !(url instanceof URL) ? [undefined, url as O] : [url as UrlArg, options];
-}
 
 /**
  * An OAuth 2.0 client session (RFC 6749), after requests-oauthlib's `OAuth2Session`, with PKCE
@@ -107,27 +84,12 @@ export class OAuth2Session {
     const transport = (this.#transport = new Transport(o));
     if (o.server) checkServer(o.server, transport);
     const hooks = new HookRegistry(o.provider?.hooks, o.hooks);
-    this.#lifecycle = new TokenLifecycle({
-      token: o.token,
-      onToken: o.onToken,
-      coordinator: o.refreshCoordinator,
-      leewaySeconds: o.expiryLeewaySeconds ?? defaults.expiryLeewaySeconds,
-      now: o.clock ?? Date.now,
-    });
-    const session = this;
-    this.#client = {
+    this.#lifecycle = new TokenLifecycle(o);
+    this.#client = sessionClient(o, transport, hooks, () => this.#clientSecret);
+    this.#resource = {
       clientId: o.clientId,
-      // Resolved per request: a secret given to fetchToken is used from then on.
-      get auth() {
-        return resolveClientAuth(o.clientAuth, session.#clientSecret, o.server);
-      },
-      server: o.server,
       transport,
       hooks,
-      maxResponseBytes: o.maxResponseBytes ?? defaults.maxResponseBytes,
-    };
-    this.#resource = {
-      ...this.#client,
       attachment: o.tokenAttachment ?? bearer,
       fresh: () => this.#lifecycle.fresh(this.token && this.#renewal(this.token)),
       renewAfterRejection: (rejected) => {
@@ -183,11 +145,7 @@ export class OAuth2Session {
     extraParams?: Record<string, string>,
   ): Promise<AuthorizationUrlResult> {
     const endpoint = this.#endpoint(url, 'authorization');
-    const given = this.#o.state;
-    const state =
-      typeof given === 'function' ? given() : (given ?? randomString(defaults.stateBytes));
-    if (typeof state !== 'string' || !state)
-      throw misuse('state must be a non-empty string', 'ERR_INVALID_ARG_TYPE');
+    const state = newState(this.#o.state);
     const codeVerifier = this.#pkce ? (this.#o.codeVerifier ?? createCodeVerifier()) : undefined;
     const codeChallenge = codeVerifier && (await codeChallengeS256(codeVerifier));
     this.#state = state;
@@ -367,11 +325,15 @@ export class OAuth2Session {
     return async (request: GrantRequest): Promise<Token> => {
       const params = { ...request.extraParams, ...request.params };
       const nowSeconds = (this.#o.clock ?? Date.now)() / 1000;
-      const token = await requestToken(this.#client, { ...request, params, nowSeconds });
-      const requested = request.requestedScope;
-      const granted = token.scope;
-      if (requested?.length && granted && !sameScope(requested, granted))
-        this.#o.onScopeChanged?.({ requested: [...requested], granted: [...granted], token });
+      const { tokenTypes } = this.#resource.attachment;
+      const token = await requestToken(this.#client, {
+        ...request,
+        params,
+        nowSeconds,
+        tokenTypes,
+      });
+      const change = scopeChange(request.requestedScope, token);
+      if (change) this.#o.onScopeChanged?.(change);
       return token;
     };
   }

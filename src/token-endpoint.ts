@@ -32,6 +32,8 @@ export interface TokenCall {
   readonly nowSeconds: number;
   /** Assumed granted when the answer names no scope (RFC 6749 section 5.1). */
   readonly requestedScope?: readonly string[] | undefined;
+  /** The token types the client can send (its token attachment's); default Bearer only. */
+  readonly tokenTypes?: readonly string[] | undefined;
 }
 
 const notFields = (response: Response) =>
@@ -50,7 +52,7 @@ const notFields = (response: Response) =>
 export async function requestToken(client: EndpointClient, call: TokenCall): Promise<Token> {
   const { fields, response } = await callEndpoint(client, { ...call, endpoint: 'token' });
   if (!fields) throw notFields(response);
-  return normalizeToken(fields, call.nowSeconds, call.requestedScope);
+  return normalizeToken(fields, call.nowSeconds, call.requestedScope, call.tokenTypes);
 }
 
 /**

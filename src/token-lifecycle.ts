@@ -7,22 +7,22 @@
  */
 
 import { misuse, OAuth2Error, TokenExpiredError } from './errors.js';
-import type { RefreshCoordinator } from './options.js';
+import { defaults, type RefreshCoordinator } from './options.js';
 import { SingleFlight } from './single-flight.js';
 import { isExpired, type Token } from './token.js';
 
 /** How a stale token is renewed (refresh, or client credentials again); undefined = it cannot be. */
 export type Renewal = (() => Promise<Token>) | undefined;
 
-/** What {@link TokenLifecycle} is built with. */
+/** What {@link TokenLifecycle} reads of a session's options. */
 export interface TokenLifecycleOptions {
   token?: Token | undefined;
   onToken?: ((token: Token) => void | Promise<void>) | undefined;
-  coordinator?: RefreshCoordinator | undefined;
-  /** Renew this many seconds before `expires_at`. */
-  leewaySeconds: number;
-  /** The current time, epoch milliseconds. */
-  now: () => number;
+  refreshCoordinator?: RefreshCoordinator | undefined;
+  /** Renew this many seconds before `expires_at`; default 60. */
+  expiryLeewaySeconds?: number | undefined;
+  /** The current time, epoch milliseconds; default `Date.now`. */
+  clock?: (() => number) | undefined;
 }
 
 /** Failures that say nothing about the grant: the provider or the network had trouble. */
@@ -80,8 +80,9 @@ export class TokenLifecycle {
   async fresh(renewal: Renewal): Promise<Token> {
     const token = this.#token;
     if (!token) throw misuse('session has no token', 'ERR_NO_TOKEN');
-    const now = this.#o.now();
-    if (!isExpired(token, now, this.#o.leewaySeconds)) return token;
+    const now = (this.#o.clock ?? Date.now)();
+    if (!isExpired(token, now, this.#o.expiryLeewaySeconds ?? defaults.expiryLeewaySeconds))
+      return token;
     if (renewal) return this.#renewEarly(token, now, renewal);
     if (isExpired(token, now)) throw new TokenExpiredError('access token expired');
     return token;
@@ -111,7 +112,7 @@ export class TokenLifecycle {
   /** Lets the coordinator answer (or obtain) the new token, then adopts it. */
   async #coordinated(direct: () => Promise<Token>): Promise<Token> {
     const stale = this.#token;
-    const coordinator = this.#o.coordinator;
+    const coordinator = this.#o.refreshCoordinator;
     if (!coordinator || !stale) return this.adopt(await direct());
     const token = await coordinator(direct, stale);
     if (token.access_token !== stale.access_token) return this.adopt(token);

@@ -54,6 +54,19 @@ export function sameScope(a: readonly string[], b: readonly string[]): boolean {
 }
 
 /**
+ * The change of scope a token reports, when its granted scope differs from the requested one
+ * (RFC 6749 section 3.3: the server may grant less, or more); undefined when it does not.
+ */
+export function scopeChange(
+  requested: readonly string[] | undefined,
+  token: Token,
+): { requested: string[]; granted: string[]; token: Token } | undefined {
+  const granted = token.scope;
+  if (!requested?.length || !granted || sameScope(requested, granted)) return undefined;
+  return { requested: [...requested], granted: [...granted], token };
+}
+
+/**
  * Parses a token response body as JSON or as `application/x-www-form-urlencoded` (GitHub's
  * default), chosen by content type; an unknown type is tried as JSON when it looks like JSON.
  *

@@ -217,8 +217,8 @@ export class Transport {
   async request(request: OutboundRequest): Promise<Response> {
     const limit = deadline(this.timeoutMs, request.init.signal, request.url);
     try {
-      const response = await this.#follow(request, limit);
-      return limit instanceof Timer ? watchBody(response, limit, request.url) : response;
+      const [response, hops] = await this.#follow(request, limit);
+      return watchBody(response, limit, request.url, hops > 0);
     } catch (error) {
       limit.clear();
       throw failure(error, limit);
@@ -235,10 +235,11 @@ export class Transport {
     }
   }
 
-  async #follow(request: OutboundRequest, limit: Deadline): Promise<Response> {
+  /** The final response, and how many redirects led to it. */
+  async #follow(request: OutboundRequest, limit: Deadline): Promise<[Response, number]> {
     if (request.init.redirect && request.init.redirect !== 'follow')
-      return this.#fetch(request, limit);
-    for (let hop = request, left: number = TRANSPORT_DEFAULTS.maxRedirects; ; left--) {
+      return [await this.#fetch(request, limit), 0];
+    for (let hop = request, hops = 0; ; hops++) {
       const response = await this.#fetch(
         { ...hop, init: { ...hop.init, redirect: 'manual' } },
         limit,
@@ -246,9 +247,10 @@ export class Transport {
       // A browser's opaque `manual` answer cannot be followed: say so rather than answer a 0.
       if (response.type === 'opaqueredirect') throw redirectError('opaque redirect', response);
       const location = REDIRECT.test(String(response.status)) && response.headers.get('location');
-      if (!location) return response;
+      if (!location) return [response, hops];
       void response.body?.cancel().catch(() => {});
-      if (!left) throw redirectError('too many redirects', response);
+      if (hops === TRANSPORT_DEFAULTS.maxRedirects)
+        throw redirectError('too many redirects', response);
       hop = this.#nextHop(hop, new URL(location, hop.url), response);
     }
   }
@@ -280,37 +282,41 @@ function redirectError(message: string, response: Response): OAuth2Error {
 /**
  * The response with its body watched: the deadline ends when the body is read, cancelled or
  * fails, and a failure while reading it is what {@link failure} says (the caller's reason, a
- * {@link TimeoutError}, a network error naming the host).
+ * {@link TimeoutError}, a network error naming the host). `redirected` says whether redirects
+ * led to it, as the global fetch's does.
  */
-function watchBody(response: Response, limit: Deadline, url: string): Response {
+function watchBody(
+  response: Response,
+  limit: Deadline,
+  url: string,
+  redirected: boolean,
+): Response {
   const reader = response.body?.getReader();
-  if (!reader) {
-    limit.clear();
-    return response;
-  }
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const next = await reader.read();
-        if (!next.done) return controller.enqueue(next.value);
+  if (!reader) limit.clear();
+  const body =
+    reader &&
+    new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          const next = await reader.read();
+          if (!next.done) return controller.enqueue(next.value);
+          limit.clear();
+          controller.close();
+        } catch (error) {
+          limit.clear();
+          controller.error(networkFailure(error, limit, url));
+        }
+      },
+      cancel(reason) {
         limit.clear();
-        controller.close();
-      } catch (error) {
-        limit.clear();
-        controller.error(networkFailure(error, limit, url));
-      }
-    },
-    cancel(reason) {
-      limit.clear();
-      return reader.cancel(reason);
-    },
-  });
-  const watched = new Response(body, response);
-  Object.defineProperties(watched, {
+        return reader.cancel(reason);
+      },
+    });
+  const watched = new Response(body ?? null, response);
+  return Object.defineProperties(watched, {
     url: { value: response.url },
-    redirected: { value: response.redirected },
+    redirected: { value: redirected || response.redirected },
   });
-  return watched;
 }
 
 /**
