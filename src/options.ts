@@ -228,7 +228,7 @@ export function checkOptions(o: OAuth2SessionOptions): void {
   if (o.pkce !== undefined && o.pkce !== 'S256' && o.pkce !== false)
     throw misuse('pkce must be S256 or false');
   // RFC 9700 section 2.1.1: a public client has nothing but PKCE to bind the code to itself.
-  if (o.pkce === false && !o.clientSecret)
+  if (o.pkce === false && isPublicClient(o))
     throw misuse('pkce cannot be turned off for a public client (no clientSecret)');
   if (o.codeVerifier !== undefined) assertCodeVerifier(o.codeVerifier);
   if (o.clientAuth !== undefined) resolveClientAuth(o.clientAuth, o.clientSecret ?? 'x');
@@ -241,6 +241,13 @@ export function checkOptions(o: OAuth2SessionOptions): void {
   optionalString(o.issuer, 'issuer');
   if (o.requireIssuer && (o.issuer ?? o.server?.issuer ?? o.provider?.server.issuer) === undefined)
     throw misuse('requireIssuer needs issuer', 'ERR_MISSING_OPTION');
+}
+
+/** A client that cannot authenticate: no secret, and no strategy other than `none`. */
+function isPublicClient(o: OAuth2SessionOptions): boolean {
+  const auth = o.clientAuth ?? o.provider?.clientAuth;
+  const method = typeof auth === 'function' ? auth.method : auth;
+  return !o.clientSecret && (auth === undefined || method === 'none');
 }
 
 /** Refuses a token without a string `access_token`. */

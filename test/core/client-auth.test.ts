@@ -236,6 +236,22 @@ describe('OAuth2Session clientAuth: a custom async strategy', () => {
   });
 });
 
+describe('OAuth2Session clientAuth: what counts as a public client', () => {
+  // RFC 9700 section 2.1.1: only a client that cannot authenticate needs PKCE to bind its code.
+  it('pkce: false is allowed for a client authenticated by a strategy value, with no clientSecret', () => {
+    const s = new OAuth2Session({ clientId: 'c', clientAuth: clientSecretPost('s'), pkce: false });
+    expect(s.clientId).toBe('c');
+  });
+
+  it('pkce: false stays refused for noClientAuth(), the name none, and no auth at all', () => {
+    for (const clientAuth of [noClientAuth(), 'none' as const, undefined]) {
+      expect(() => new OAuth2Session({ clientId: 'c', clientAuth, pkce: false })).toThrow(
+        'pkce cannot be turned off for a public client (no clientSecret)',
+      );
+    }
+  });
+});
+
 describe('OAuth2Session clientAuth: misuse', () => {
   it('new OAuth2Session: an unknown method name is a TypeError', () => {
     expect(() => session({ clientSecret: 's', clientAuth: 'private_key_jwt' as never })).toThrow(
