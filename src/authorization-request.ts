@@ -4,8 +4,8 @@
  * @module
  */
 
+import { defaults } from './defaults.js';
 import { misuse } from './errors.js';
-import { defaults } from './options.js';
 import { randomString } from './random.js';
 
 /** What goes into an authorization URL. */

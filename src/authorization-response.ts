@@ -90,3 +90,28 @@ export function readAuthorizationResponse(
   if (!code) throw new MissingCodeError('authorization response has no code');
   return code;
 }
+
+/** Where a code exchange takes its code from: the callback URL (checked), or the code itself. */
+export interface CodeSource {
+  /** The full callback URL; its state is checked before any network call. */
+  authorizationResponse?: string | URL | undefined;
+  /** The code itself, when the caller has checked state already. */
+  code?: string | undefined;
+}
+
+/**
+ * The code of an exchange: read from the callback URL against the expected state (and issuer),
+ * or the code given as is.
+ *
+ * @throws TypeError `ERR_MISSING_OPTION` without a state for the callback, or without either source
+ * @throws what {@link readAuthorizationResponse} throws
+ */
+export function codeOf(source: CodeSource, state: string | undefined, check: IssuerCheck): string {
+  if (source.authorizationResponse !== undefined) {
+    if (!state)
+      throw misuse('state is required to check authorizationResponse', 'ERR_MISSING_OPTION');
+    return readAuthorizationResponse(source.authorizationResponse, state, check);
+  }
+  if (typeof source.code === 'string' && source.code) return source.code;
+  throw misuse('fetchToken needs authorizationResponse or code', 'ERR_MISSING_OPTION');
+}

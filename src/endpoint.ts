@@ -13,9 +13,9 @@ import {
   type ClientAuthMethod,
   resolveClientAuth,
 } from './client-auth.js';
+import { defaults } from './defaults.js';
 import { errorFromParams, OAuth2Error } from './errors.js';
 import type { EndpointName, EndpointRequest, HookContext, HookRegistry } from './hooks.js';
-import { defaults } from './options.js';
 import type { AuthorizationServer } from './server.js';
 import type { Token } from './token.js';
 import { parseBody } from './token.js';
@@ -53,10 +53,14 @@ export function sessionClient(
   hooks: HookRegistry,
   secret: () => string | undefined,
 ): EndpointClient {
+  let made: { secret: string | undefined; auth: ClientAuthentication } | undefined;
   return {
     clientId: o.clientId,
     get auth() {
-      return resolveClientAuth(o.clientAuth, secret(), o.server);
+      const current = secret();
+      if (!made || made.secret !== current)
+        made = { secret: current, auth: resolveClientAuth(o.clientAuth, current, o.server) };
+      return made.auth;
     },
     server: o.server,
     transport,
@@ -193,8 +197,18 @@ async function prepare(
   context: HookContext,
 ): Promise<EndpointRequest> {
   const request = endpointRequest(call.endpoint, call.url, call.params, call.headers);
-  await client.auth({ ...request, clientId: client.clientId, server: client.server });
-  const hooked = await client.hooks.request(`${call.endpoint}.request`, request, context);
+  const { headers, body } = request;
+  await client.auth({
+    url: call.url,
+    headers,
+    body,
+    clientId: client.clientId,
+    server: client.server,
+  });
+  const stage = `${call.endpoint}.request` as const;
+  if (!client.hooks.has(stage)) return request;
+  const hooked = await client.hooks.request(stage, request, context);
+  // A hook may send the request elsewhere: the https rule holds there too.
   hooked.url = client.transport.checkUrl(hooked.url, `${call.endpoint} url`);
   return hooked;
 }

@@ -17,22 +17,7 @@ import { parseScope, type Token } from './token.js';
 import type { TokenAttachment } from './token-attachment.js';
 import type { FetchLike } from './transport.js';
 
-/**
- * The defaults, frozen. Units are in the names: `timeoutMs` milliseconds,
- * `expiryLeewaySeconds` seconds, `maxResponseBytes` bytes.
- */
-export const defaults = Object.freeze({
-  /** PKCE method: S256 (RFC 7636); `plain` is never offered. */
-  pkce: 'S256' as const,
-  /** Per-request timeout in milliseconds (0 = none): the whole exchange, body included. */
-  timeoutMs: 30_000,
-  /** Refresh this many seconds before `expires_at`. */
-  expiryLeewaySeconds: 60,
-  /** Largest token endpoint answer read, in bytes. */
-  maxResponseBytes: 65_536,
-  /** Random bytes in a generated `state` (256 bits). */
-  stateBytes: 32,
-});
+export { defaults } from './defaults.js';
 
 /**
  * Runs in place of a direct refresh, behind the in-process single-flight. It either calls
@@ -198,24 +183,29 @@ export function urlAndOptions<O>(url: UrlArg | O, options: O): [UrlArg, O] {
     : [url as UrlArg, options];
 }
 
-/** The options with the preset's and the server's defaults applied. */
-export type ResolvedOptions = OAuth2SessionOptions & { server: AuthorizationServer | undefined };
+/** What the preset and the server description settle, under the explicit options. */
+export interface ResolvedOptions {
+  readonly server: AuthorizationServer | undefined;
+  readonly clientAuth: ClientAuthMethod | ClientAuthentication | undefined;
+  readonly scope: string | readonly string[] | undefined;
+  readonly issuer: string | undefined;
+  readonly requireIssuer: boolean | undefined;
+  readonly autoRefreshUrl: string | undefined;
+}
 
 /** Applies the provider preset and the server description under the explicit options. */
 export function resolveOptions(o: OAuth2SessionOptions): ResolvedOptions {
   const p = o.provider;
   const server = o.server ?? p?.server;
+  const issuer = o.issuer ?? server?.issuer;
   return {
-    ...o,
     server,
     clientAuth: o.clientAuth ?? p?.clientAuth,
     scope: o.scope ?? p?.scope,
-    issuer: o.issuer ?? server?.issuer,
+    issuer,
     requireIssuer:
       o.requireIssuer ??
-      ((o.issuer ?? server?.issuer)
-        ? server?.authorization_response_iss_parameter_supported
-        : undefined),
+      (issuer ? server?.authorization_response_iss_parameter_supported : undefined),
     autoRefreshUrl: o.autoRefreshUrl ?? server?.token_endpoint,
   };
 }

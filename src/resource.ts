@@ -54,7 +54,7 @@ export async function fetchWithToken(
  */
 async function fromInput(input: RequestInfo | URL, init: RequestInit): Promise<OutboundRequest> {
   if (!(input instanceof Request))
-    return { url: String(input), init: { ...init, headers: new Headers(init.headers) } };
+    return { url: String(input), init: init as OutboundRequest['init'] };
   const merged = new Request(input, init);
   const { method, signal, redirect } = merged;
   const body = merged.body && (await merged.arrayBuffer());

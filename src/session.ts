@@ -7,7 +7,7 @@
  */
 
 import { buildAuthorizationUrl, newState } from './authorization-request.js';
-import { readAuthorizationResponse } from './authorization-response.js';
+import { codeOf } from './authorization-response.js';
 import { type EndpointClient, sessionClient } from './endpoint.js';
 import { misuse } from './errors.js';
 import { exchangeCode } from './grants/authorization-code.js';
@@ -62,12 +62,15 @@ import { Transport } from './transport.js';
  */
 export class OAuth2Session {
   readonly clientId: string;
-  readonly #o: ResolvedOptions;
+  readonly #o: OAuth2SessionOptions;
+  /** What the preset and the server settle. */
+  readonly #r: ResolvedOptions;
   readonly #transport: Transport;
+  readonly #hooks: HookRegistry;
   readonly #lifecycle: TokenLifecycle;
   readonly #refresh = new RefreshGrant();
-  readonly #client: EndpointClient;
-  readonly #resource: ResourceClient;
+  #client: EndpointClient | undefined;
+  #resource: ResourceClient | undefined;
   #clientSecret: string | undefined;
   #state: string | undefined;
   #codeVerifier: string | undefined;
@@ -75,28 +78,46 @@ export class OAuth2Session {
 
   constructor(options: OAuth2SessionOptions) {
     checkOptions(options);
-    const o = resolveOptions(options);
+    const o = options;
     this.#o = o;
+    const r = (this.#r = resolveOptions(o));
     this.clientId = o.clientId;
     this.#clientSecret = o.clientSecret;
     this.#state = typeof o.state === 'string' ? o.state : undefined;
     this.#codeVerifier = o.codeVerifier;
-    const transport = (this.#transport = new Transport(o));
-    if (o.server) checkServer(o.server, transport);
-    const hooks = new HookRegistry(o.provider?.hooks, o.hooks);
+    this.#transport = new Transport(o);
+    if (r.server) checkServer(r.server, this.#transport);
+    this.#hooks = new HookRegistry(o.provider?.hooks, o.hooks);
     this.#lifecycle = new TokenLifecycle(o);
-    this.#client = sessionClient(o, transport, hooks, () => this.#clientSecret);
-    this.#resource = {
-      clientId: o.clientId,
-      transport,
-      hooks,
-      attachment: o.tokenAttachment ?? bearer,
+  }
+
+  /** The session's side of the endpoint pipeline, made on first use (a web app builds a session per request). */
+  get #endpointClient(): EndpointClient {
+    if (this.#client) return this.#client;
+    const { server, clientAuth } = this.#r;
+    const o = {
+      clientId: this.clientId,
+      clientAuth,
+      server,
+      maxResponseBytes: this.#o.maxResponseBytes,
+    };
+    this.#client = sessionClient(o, this.#transport, this.#hooks, () => this.#clientSecret);
+    return this.#client;
+  }
+
+  get #resourceClient(): ResourceClient {
+    this.#resource ??= {
+      clientId: this.clientId,
+      transport: this.#transport,
+      hooks: this.#hooks,
+      attachment: this.#o.tokenAttachment ?? bearer,
       fresh: () => this.#lifecycle.fresh(this.token && this.#renewal(this.token)),
       renewAfterRejection: (rejected) => {
         const renewal = this.#renewal(rejected);
         return renewal && this.#lifecycle.afterRejection(rejected, renewal);
       },
     };
+    return this.#resource;
   }
 
   /** The current token, or undefined. Setting it does not call `onToken`. */
@@ -125,12 +146,12 @@ export class OAuth2Session {
   }
   /** The requested scope, as a list. */
   get scope(): string[] {
-    return spaceScope(this.#o.scope);
+    return spaceScope(this.#r.scope);
   }
 
   /** Adds a compliance hook; hooks run in registration order (the preset's, then options', first). */
   registerComplianceHook<K extends ComplianceHookName>(name: K, fn: ComplianceHookMap[K]): void {
-    this.#client.hooks.register(name, fn);
+    this.#hooks.register(name, fn);
   }
 
   /**
@@ -176,10 +197,12 @@ export class OAuth2Session {
     options: FetchTokenOptions = {},
   ): Promise<Token> {
     const [target, o] = urlAndOptions(url, options);
-    const code = this.#codeFrom(o);
+    const code = codeOf(o, o.state ?? this.#state, this.#r);
     return this.#lifecycle.adopt(
       await exchangeCode(this.#requester(o), {
-        ...o,
+        extraParams: o.extraParams,
+        headers: o.headers,
+        signal: o.signal,
         url: this.#endpoint(target, 'token'),
         code,
         redirectUri: o.redirectUri ?? this.#o.redirectUri,
@@ -257,7 +280,12 @@ export class OAuth2Session {
     const token = this.token;
     if (!token) throw misuse('session has no token', 'ERR_NO_TOKEN');
     const endpoint = this.#endpoint(url, 'revocation');
-    await revoke(this.#client, { ...options, url: endpoint, token, hint: options.tokenTypeHint });
+    await revoke(this.#endpointClient, {
+      ...options,
+      url: endpoint,
+      token,
+      hint: options.tokenTypeHint,
+    });
     this.#lifecycle.token = undefined;
   }
 
@@ -271,7 +299,7 @@ export class OAuth2Session {
    * @throws TokenExpiredError, UnsupportedTokenTypeError, InsecureTransportError, TimeoutError
    */
   fetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
-    return fetchWithToken(this.#resource, input, init);
+    return fetchWithToken(this.#resourceClient, input, init);
   }
 
   /** `fetch(url, { ...init, method: 'GET' })`. */
@@ -302,21 +330,10 @@ export class OAuth2Session {
   /** The URL given, else the server's; held to the transport's rule either way. */
   #endpoint(url: UrlArg, endpoint: ServerEndpoint): URL {
     const what = `${endpoint} url`;
-    const target = url ?? endpointUrl(this.#o.server, endpoint);
+    const target = url ?? endpointUrl(this.#r.server, endpoint);
     if (target === undefined)
       throw misuse(`${what} is required (or a server with one)`, 'ERR_MISSING_OPTION');
     return this.#transport.checkUrl(target, what);
-  }
-
-  #codeFrom(options: FetchTokenOptions): string {
-    if (options.authorizationResponse !== undefined) {
-      const state = options.state ?? this.#state;
-      if (!state)
-        throw misuse('state is required to check authorizationResponse', 'ERR_MISSING_OPTION');
-      return readAuthorizationResponse(options.authorizationResponse, state, this.#o);
-    }
-    if (typeof options.code === 'string' && options.code) return options.code;
-    throw misuse('fetchToken needs authorizationResponse or code', 'ERR_MISSING_OPTION');
   }
 
   /** The token requests of one call, after its `clientSecret` (remembered for later refreshes). */
@@ -325,13 +342,10 @@ export class OAuth2Session {
     return async (request: GrantRequest): Promise<Token> => {
       const params = { ...request.extraParams, ...request.params };
       const nowSeconds = (this.#o.clock ?? Date.now)() / 1000;
-      const { tokenTypes } = this.#resource.attachment;
-      const token = await requestToken(this.#client, {
-        ...request,
-        params,
-        nowSeconds,
-        tokenTypes,
-      });
+      const tokenTypes = (this.#o.tokenAttachment ?? bearer).tokenTypes;
+      const { url, headers, signal, requestedScope } = request;
+      const call = { url, params, headers, signal, requestedScope, nowSeconds, tokenTypes };
+      const token = await requestToken(this.#endpointClient, call);
       const change = scopeChange(request.requestedScope, token);
       if (change) this.#o.onScopeChanged?.(change);
       return token;
@@ -339,7 +353,7 @@ export class OAuth2Session {
   }
 
   #refreshCall(url: UrlArg, options: RefreshTokenOptions): Promise<Token> {
-    const target = url ?? this.#o.autoRefreshUrl;
+    const target = url ?? this.#r.autoRefreshUrl;
     if (!target) throw misuse('refreshToken needs a url or autoRefreshUrl', 'ERR_MISSING_OPTION');
     return this.#refresh.refresh(this.#requester(options), this.token, {
       ...options,
@@ -351,7 +365,7 @@ export class OAuth2Session {
 
   /** How the current token can be renewed: refresh when possible, else client credentials again. */
   #renewal(token: Token): Renewal {
-    if (token.refresh_token && this.#o.autoRefreshUrl)
+    if (token.refresh_token && this.#r.autoRefreshUrl)
       return () => this.#refreshCall(undefined, {});
     const grant = this.#clientCredentials;
     return grant && (() => grant.request(this.#requester({})));

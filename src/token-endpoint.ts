@@ -50,7 +50,9 @@ const notFields = (response: Response) =>
  * @throws OAuth2Error (or its RFC subclass), MissingTokenError, UnsupportedTokenTypeError
  */
 export async function requestToken(client: EndpointClient, call: TokenCall): Promise<Token> {
-  const { fields, response } = await callEndpoint(client, { ...call, endpoint: 'token' });
+  const { url, params, headers, signal } = call;
+  const sent = { endpoint: 'token' as const, url, params, headers, signal };
+  const { fields, response } = await callEndpoint(client, sent);
   if (!fields) throw notFields(response);
   return normalizeToken(fields, call.nowSeconds, call.requestedScope, call.tokenTypes);
 }

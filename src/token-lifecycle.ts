@@ -6,8 +6,9 @@
  * @module
  */
 
+import { defaults } from './defaults.js';
 import { misuse, OAuth2Error, TokenExpiredError } from './errors.js';
-import { defaults, type RefreshCoordinator } from './options.js';
+import type { RefreshCoordinator } from './options.js';
 import { SingleFlight } from './single-flight.js';
 import { isExpired, type Token } from './token.js';
 

@@ -50,8 +50,10 @@ export function exchangeCode(request: TokenRequester, exchange: CodeExchange): P
   if (exchange.pkce && !exchange.codeVerifier)
     throw misuse('codeVerifier is required (or pkce: false)', 'ERR_MISSING_OPTION');
   const params = authorizationCodeParams({
-    ...exchange,
+    code: exchange.code,
+    redirectUri: exchange.redirectUri,
     codeVerifier: exchange.pkce ? exchange.codeVerifier : undefined,
   });
-  return request({ ...exchange, params, requestedScope: exchange.scope });
+  const { url, extraParams, headers, signal, scope } = exchange;
+  return request({ url, params, extraParams, headers, signal, requestedScope: scope });
 }
