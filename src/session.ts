@@ -94,13 +94,7 @@ export class OAuth2Session {
   /** The session's side of the endpoint pipeline, made on first use (a web app builds a session per request). */
   get #endpointClient(): EndpointClient {
     if (this.#client) return this.#client;
-    const { server, clientAuth } = this.#r;
-    const o = {
-      clientId: this.clientId,
-      clientAuth,
-      server,
-      maxResponseBytes: this.#o.maxResponseBytes,
-    };
+    const o = { ...this.#r, clientId: this.clientId, maxResponseBytes: this.#o.maxResponseBytes };
     this.#client = sessionClient(o, this.#transport, this.#hooks, () => this.#clientSecret);
     return this.#client;
   }
@@ -225,12 +219,8 @@ export class OAuth2Session {
   ): Promise<Token> {
     const [target, { signal, ...kept }] = urlAndOptions(url, options);
     const scope = kept.scope === undefined ? this.scope : spaceScope(kept.scope);
-    const grant = new ClientCredentialsGrant({
-      ...kept,
-      url: this.#endpoint(target, 'token'),
-      scope,
-    });
-    this.#clientCredentials = grant;
+    const call = { ...kept, url: this.#endpoint(target, 'token'), scope };
+    const grant = (this.#clientCredentials = new ClientCredentialsGrant(call));
     return this.#lifecycle.adopt(await grant.request(this.#requester(kept), signal));
   }
 
@@ -242,13 +232,8 @@ export class OAuth2Session {
   async fetchPasswordToken(url: UrlArg, options: PasswordTokenOptions): Promise<Token> {
     const scope = options.scope === undefined ? this.scope : spaceScope(options.scope);
     const params = passwordParams(options.username, options.password, scope);
-    const request = {
-      ...options,
-      url: this.#endpoint(url, 'token'),
-      params,
-      requestedScope: scope,
-    };
-    return this.#lifecycle.adopt(await this.#requester(options)(request));
+    const call = { ...options, url: this.#endpoint(url, 'token'), params, requestedScope: scope };
+    return this.#lifecycle.adopt(await this.#requester(options)(call));
   }
 
   /**
@@ -268,10 +253,6 @@ export class OAuth2Session {
    * The client authenticates as for the token endpoint. A server that does not know the token
    * still answers 200, so revoking twice is not an error.
    *
-   * @example
-   * ```ts
-   * await session.revokeToken(REVOCATION_URL); // the refresh token when there is one
-   * ```
    * @param url default the server's `revocation_endpoint`
    * @see RFC 7009
    * @throws OAuth2Error (`unsupported_token_type`, `invalid_client`, `OAUTH_HTTP_ERROR`, ...)
@@ -279,22 +260,16 @@ export class OAuth2Session {
   async revokeToken(url?: UrlArg, options: RevokeTokenOptions = {}): Promise<void> {
     const token = this.token;
     if (!token) throw misuse('session has no token', 'ERR_NO_TOKEN');
-    const endpoint = this.#endpoint(url, 'revocation');
-    await revoke(this.#endpointClient, {
-      ...options,
-      url: endpoint,
-      token,
-      hint: options.tokenTypeHint,
-    });
+    const call = { ...options, url: this.#endpoint(url, 'revocation'), token };
+    await revoke(this.#endpointClient, { ...call, hint: options.tokenTypeHint });
     this.#lifecycle.token = undefined;
   }
 
   /**
-   * `fetch` with the access token: same shape as the global fetch, the token attached by the
-   * session's strategy (`Authorization: Bearer`, RFC 6750 section 2.1). Refreshes first when the
-   * token is about to expire, and once more on a 401 `invalid_token` challenge, then retries once
-   * (only when the body can be replayed). The timeout and the caller's signal bound the whole
-   * exchange, body included; redirects to another origin never carry the token.
+   * `fetch` with the token attached by the session's strategy (Bearer, RFC 6750 section 2.1),
+   * renewed first when about to expire and once after a 401 `invalid_token` (then retried, when
+   * the body can be sent again). The timeout and the caller's signal bound the whole exchange,
+   * body included; a redirect to another origin never carries the token.
    *
    * @throws TokenExpiredError, UnsupportedTokenTypeError, InsecureTransportError, TimeoutError
    */
