@@ -76,11 +76,11 @@ export class OAuth2Session {
   #codeVerifier: string | undefined;
   #clientCredentials: ClientCredentialsGrant | undefined;
 
-  constructor(options: OAuth2SessionOptions) {
-    checkOptions(options);
-    const o = options;
+  constructor(o: OAuth2SessionOptions) {
+    checkOptions(o);
+    const r = resolveOptions(o);
     this.#o = o;
-    const r = (this.#r = resolveOptions(o));
+    this.#r = r;
     this.clientId = o.clientId;
     this.#clientSecret = o.clientSecret;
     this.#state = typeof o.state === 'string' ? o.state : undefined;
@@ -220,8 +220,10 @@ export class OAuth2Session {
     const [target, { signal, ...kept }] = urlAndOptions(url, options);
     const scope = kept.scope === undefined ? this.scope : spaceScope(kept.scope);
     const call = { ...kept, url: this.#endpoint(target, 'token'), scope };
-    const grant = (this.#clientCredentials = new ClientCredentialsGrant(call));
-    return this.#lifecycle.adopt(await grant.request(this.#requester(kept), signal));
+    this.#clientCredentials = new ClientCredentialsGrant(call);
+    return this.#lifecycle.adopt(
+      await this.#clientCredentials.request(this.#requester(kept), signal),
+    );
   }
 
   /**
