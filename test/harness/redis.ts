@@ -11,6 +11,8 @@ import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { RedisStore } from 'oauth2-session/redis';
+import { afterAll, beforeAll } from 'vitest';
 import { freePort } from './ports.js';
 
 /** A running (or stopped) redis-server started by {@link startRedis}. */
@@ -160,5 +162,49 @@ export async function startRedis(): Promise<RedisHandle> {
       await kill(child);
       rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/** One redis-server for a describe block, and stores on it that each start empty. */
+export interface SharedRedis {
+  /** The server's URL (set once the block's `beforeAll` ran). */
+  readonly url: string;
+  /** A key prefix no store used yet (several stores on one prefix act as several processes). */
+  freshPrefix(): string;
+  /** A store under a prefix of its own: an empty store on the shared server. */
+  freshStore(): RedisStore;
+}
+
+/**
+ * Starts one redis-server in the enclosing block's `beforeAll` and stops it in its `afterAll`,
+ * for the contract suites that run against a real Redis.
+ *
+ * @example
+ * ```ts
+ * describe.skipIf(!redisAvailable())('X on a real redis-server', () => {
+ *   const redis = sharedRedis('x');
+ *   contract('X over RedisStore', async () => ({ store: redis.freshStore(), ... }));
+ * });
+ * ```
+ */
+export function sharedRedis(label: string): SharedRedis {
+  let handle: RedisHandle | undefined;
+  let n = 0;
+  beforeAll(async () => {
+    handle = await startRedis();
+  });
+  afterAll(async () => {
+    await handle?.close();
+  });
+  const url = () => {
+    if (!handle) throw new Error('sharedRedis: the server starts in beforeAll');
+    return handle.url;
+  };
+  return {
+    get url() {
+      return url();
+    },
+    freshPrefix: () => `${label}-${++n}:`,
+    freshStore: () => new RedisStore(url(), { prefix: `${label}-${++n}:` }),
   };
 }

@@ -6,8 +6,8 @@ import {
   storeRefreshCoordinator,
   TOKEN_KEY,
 } from 'oauth2-session/web';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { type RedisHandle, redisAvailable, startRedis } from '../harness/redis.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { redisAvailable, sharedRedis } from '../harness/redis.js';
 import {
   ControlledRefresh,
   refreshCoordinatorContract,
@@ -27,18 +27,11 @@ storeRefreshCoordinatorContract('storeRefreshCoordinator over MemoryStore', asyn
 }));
 
 describe.skipIf(!redisAvailable())('storeRefreshCoordinator on a real redis-server', () => {
-  let redis: RedisHandle;
-  let n = 0;
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await redis?.close();
-  });
+  const redis = sharedRedis('coordinator');
 
   // A fresh prefix per test: every test starts with an empty store on the one server.
   storeRefreshCoordinatorContract('storeRefreshCoordinator over RedisStore', async () => {
-    const store = new RedisStore(redis.url, { prefix: `coordinator-${++n}:` });
+    const store = redis.freshStore();
     return { store, close: () => store.close() };
   });
 
@@ -46,7 +39,7 @@ describe.skipIf(!redisAvailable())('storeRefreshCoordinator on a real redis-serv
     // Three stores on one prefix: three processes sharing the sessions and the lock.
     let stores: RedisStore[];
     beforeEach(() => {
-      const prefix = `coordinator-shared-${++n}:`;
+      const prefix = redis.freshPrefix();
       stores = Array.from({ length: 3 }, () => new RedisStore(redis.url, { prefix }));
     });
     afterEach(async () => {

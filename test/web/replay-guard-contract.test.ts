@@ -1,7 +1,7 @@
 import { RedisStore } from 'oauth2-session/redis';
 import { lockReplayGuard, MemoryReplayGuard, MemoryStore } from 'oauth2-session/web';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RedisHandle, redisAvailable, startRedis } from '../harness/redis.js';
+import { describe, expect, it } from 'vitest';
+import { redisAvailable, sharedRedis } from '../harness/redis.js';
 import { replayGuardContract } from './replay-guard-contract.js';
 
 replayGuardContract('MemoryReplayGuard', async () => ({
@@ -15,23 +15,16 @@ replayGuardContract('lockReplayGuard over MemoryStore', async () => ({
 }));
 
 describe.skipIf(!redisAvailable())('lockReplayGuard over RedisStore on a real redis-server', () => {
-  let redis: RedisHandle;
-  let n = 0;
-  beforeAll(async () => {
-    redis = await startRedis();
-  });
-  afterAll(async () => {
-    await redis?.close();
-  });
+  const redis = sharedRedis('replay');
 
   // A fresh prefix per test: every test starts with nothing consumed on the one server.
   replayGuardContract('lockReplayGuard over RedisStore', async () => {
-    const store = new RedisStore(redis.url, { prefix: `replay-${++n}:` });
+    const store = redis.freshStore();
     return { guard: lockReplayGuard(store.refreshLock), close: () => store.close() };
   });
 
   it('lockReplayGuard over RedisStore: an id consumed by one process is refused in every other', async () => {
-    const prefix = `replay-shared-${++n}:`;
+    const prefix = redis.freshPrefix();
     const stores = Array.from({ length: 3 }, () => new RedisStore(redis.url, { prefix }));
     try {
       const guards = stores.map((s) => lockReplayGuard(s.refreshLock));
