@@ -36,7 +36,10 @@ export async function fetchWithToken(
   input: RequestInfo | URL,
   init: RequestInit,
 ): Promise<Response> {
-  const request = await fromInput(input, init);
+  const request =
+    input instanceof Request
+      ? await fromRequest(input, init)
+      : { url: String(input), init: init as OutboundRequest['init'] };
   client.transport.checkUrl(request.url, 'request url');
   const token = await client.fresh();
   const response = await send(client, request, token);
@@ -52,9 +55,7 @@ export async function fetchWithToken(
  * The URL and init to send. A `Request` input is read into them (init's fields over its own),
  * its body buffered, so that a retry can send it again.
  */
-async function fromInput(input: RequestInfo | URL, init: RequestInit): Promise<OutboundRequest> {
-  if (!(input instanceof Request))
-    return { url: String(input), init: init as OutboundRequest['init'] };
+async function fromRequest(input: Request, init: RequestInit): Promise<OutboundRequest> {
   const merged = new Request(input, init);
   const { method, signal, redirect } = merged;
   const body = merged.body && (await merged.arrayBuffer());
@@ -69,7 +70,8 @@ async function send(client: ResourceClient, { url, init }: OutboundRequest, toke
     headers: new Headers(init.headers),
     body: init.body,
   };
-  await attachToken(client.attachment, request, token);
+  const attached = attachToken(client.attachment, request, token);
+  if (attached) await attached; // a strategy that signs (DPoP) is async; Bearer is not
   const hooked = client.hooks.has('resource.request')
     ? await runHooks(client, request, token)
     : request;

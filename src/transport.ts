@@ -170,7 +170,7 @@ function networkFailure(cause: unknown, limit: Deadline, url: string): unknown {
 
 const hostOf = (url: string) => url.replace(/^\w+:\/\/([^/?#]*).*$/s, '$1') || 'server';
 
-const REDIRECT = /^30[12378]$/;
+const REDIRECT = new Set([301, 302, 303, 307, 308]);
 /** Headers that carry a credential: never sent to another origin. */
 const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization', 'dpop'];
 
@@ -231,11 +231,11 @@ export class Transport {
     }
   }
 
-  async #fetch({ url, init }: OutboundRequest, limit: Deadline): Promise<Response> {
-    const sent = limit.signal ? { ...init, signal: limit.signal } : init;
+  /** Sends one hop: `init` is complete (its signal the deadline's, its redirect mode set). */
+  async #fetch(url: string, init: RequestInit, limit: Deadline): Promise<Response> {
     try {
       // Called on globalThis, not detached: a browser's fetch refuses another `this`.
-      return await (this.#o.fetch ? this.#o.fetch(url, sent) : globalThis.fetch(url, sent));
+      return await (this.#o.fetch ? this.#o.fetch(url, init) : globalThis.fetch(url, init));
     } catch (cause) {
       throw networkFailure(cause, limit, url);
     }
@@ -243,16 +243,17 @@ export class Transport {
 
   /** The final response, and how many redirects led to it. */
   async #follow(request: OutboundRequest, limit: Deadline): Promise<[Response, number]> {
-    if (request.init.redirect && request.init.redirect !== 'follow')
-      return [await this.#fetch(request, limit), 0];
-    for (let hop = request, hops = 0; ; hops++) {
-      const response = await this.#fetch(
-        { ...hop, init: { ...hop.init, redirect: 'manual' } },
-        limit,
-      );
+    const mode = request.init.redirect ?? 'follow';
+    const signal = limit.signal;
+    const redirect: RequestRedirect = mode === 'follow' ? 'manual' : mode;
+    const init = { ...request.init, signal, redirect };
+    if (mode !== 'follow') return [await this.#fetch(request.url, init, limit), 0];
+    for (let hop: OutboundRequest = { url: request.url, init }, hops = 0; ; hops++) {
+      const response = await this.#fetch(hop.url, hop.init, limit);
       // A browser's opaque `manual` answer cannot be followed: say so rather than answer a 0.
-      if (response.type === 'opaqueredirect') throw redirectError('opaque redirect', response);
-      const location = REDIRECT.test(String(response.status)) && response.headers.get('location');
+      if (response.status === 0 && response.type === 'opaqueredirect')
+        throw redirectError('opaque redirect', response);
+      const location = REDIRECT.has(response.status) && response.headers.get('location');
       if (!location) return [response, hops];
       void response.body?.cancel().catch(() => {});
       if (hops === TRANSPORT_DEFAULTS.maxRedirects)
