@@ -76,7 +76,9 @@ async function send(client: ResourceClient, { url, init }: OutboundRequest, toke
     ? await runHooks(client, request, token)
     : request;
   const { method, headers, body } = hooked;
-  return client.transport.request({ url: hooked.url, init: { ...init, method, headers, body } });
+  const credentialHeaders = client.attachment.credentialHeaders;
+  const sent = { ...init, method, headers, body };
+  return client.transport.request({ url: hooked.url, init: sent, credentialHeaders });
 }
 
 async function runHooks(

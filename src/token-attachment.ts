@@ -22,6 +22,11 @@ export interface TokenAttachment {
   readonly tokenTypes: readonly string[];
   /** Adds the token to the request (a header, for Bearer); may be async (a signed proof). */
   attach(request: ResourceRequest, token: Token): void | Promise<void>;
+  /**
+   * Headers, other than `Authorization` and `DPoP`, that this strategy puts a credential in: the
+   * transport drops them on a redirect to another origin as it drops those.
+   */
+  readonly credentialHeaders?: readonly string[] | undefined;
 }
 
 /**

@@ -47,6 +47,8 @@ const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization', 'd
 export interface OutboundRequest {
   url: string;
   init: RequestInit & { headers: Headers };
+  /** More headers that carry a credential, dropped on another origin like `Authorization`. */
+  credentialHeaders?: readonly string[] | undefined;
 }
 
 /**
@@ -117,7 +119,12 @@ export class Transport {
     const redirect: RequestRedirect = mode === 'follow' ? 'manual' : mode;
     const init = { ...request.init, signal, redirect };
     if (mode !== 'follow') return [await this.#fetch(request.url, init, limit), 0];
-    for (let hop: OutboundRequest = { url: request.url, init }, hops = 0; ; hops++) {
+    const { credentialHeaders } = request;
+    for (
+      let hop: OutboundRequest = { url: request.url, init, credentialHeaders }, hops = 0;
+      ;
+      hops++
+    ) {
       const response = await this.#fetch(hop.url, hop.init, limit);
       // A browser's opaque `manual` answer cannot be followed: say so rather than answer a 0.
       if (response.status === 0 && response.type === 'opaqueredirect')
@@ -142,12 +149,13 @@ export class Transport {
       for (const name of ['content-type', 'content-length']) headers.delete(name);
     }
     if (to.origin !== new URL(from.url).origin) {
-      for (const name of CREDENTIAL_HEADERS) headers.delete(name);
+      for (const name of [...CREDENTIAL_HEADERS, ...(from.credentialHeaders ?? [])])
+        headers.delete(name);
       // A body kept across origins may carry a credential that a hook put there.
       if (init.body != null)
         throw redirectError('redirect to another origin with a body', response);
     }
-    return { url: to.href, init };
+    return { url: to.href, init, credentialHeaders: from.credentialHeaders };
   }
 }
 

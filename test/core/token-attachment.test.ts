@@ -195,3 +195,28 @@ describe('OAuth2Session token calls: the token types come from tokenAttachment',
     expect(saved).toEqual([]);
   });
 });
+
+describe('OAuth2Session.fetch: credential headers of a custom attachment', () => {
+  it('a header named in credentialHeaders is dropped on a redirect to another origin, kept on the same one', async () => {
+    const other = await startServer((req) => ({ body: { key: req.headers['x-api-key'] ?? null } }));
+    const hop = await startServer((req) =>
+      req.path === '/same'
+        ? { status: 302, headers: { location: `${hop.url}/land` } }
+        : req.path === '/away'
+          ? { status: 302, headers: { location: `${other.url}/land` } }
+          : { body: { key: req.headers['x-api-key'] ?? null } },
+    );
+    try {
+      const declared: TokenAttachment = { ...apiKey, credentialHeaders: ['x-api-key'] };
+      const s = session({
+        token: { access_token: 'k', token_type: 'ApiKey' },
+        tokenAttachment: declared,
+      });
+      expect(await (await s.get(`${hop.url}/same`)).json()).toEqual({ key: 'ApiKey:k' });
+      expect(await (await s.get(`${hop.url}/away`)).json()).toEqual({ key: null });
+      expect(other.count()).toBe(1);
+    } finally {
+      await Promise.all([other.close(), hop.close()]);
+    }
+  });
+});
