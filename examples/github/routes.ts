@@ -9,7 +9,7 @@
  * - `GET /logout`: end the session (and revoke the token where the preset describes how), then a
  *   page saying so (not `/`, which would log in again).
  */
-import type { OAuth2Session } from 'oauth2-session';
+import { OAuth2Error, type OAuth2Session, readBounded } from 'oauth2-session';
 import { type ProviderPreset, userRequest } from 'oauth2-session/providers';
 import { createOAuthHandlers, type SessionStore } from 'oauth2-session/web';
 import type { AppContext } from './server.js';
@@ -28,24 +28,79 @@ const LOGGED_OUT_PAGE = `<!doctype html>
 <p>You are logged out. <a href="/">Log in again</a></p></html>
 `;
 
-/** The profile route: the user JSON as the provider answers it. */
+/**
+ * The most `/profile` reads of the provider's user answer, in bytes after content decoding
+ * (1 MiB; GitHub's user JSON is about 1.5 kB): a larger answer, or a compressed bomb, is a 502
+ * and the upstream connection is closed, so a hostile API cannot grow the app's memory.
+ */
+export const PROFILE_MAX_BYTES = 1024 * 1024;
+
+/**
+ * How long `/profile` waits for the whole user answer, body included (10 s), within the
+ * session's own deadline (the core's `timeoutMs`): a server that drips its answer is a 504.
+ */
+export const PROFILE_TIMEOUT_MS = 10_000;
+
+/** Failures of the user API itself (as opposed to the session's): the route answers them. */
+const UPSTREAM_FAILURES: ReadonlySet<string> = new Set([
+  'OAUTH_NETWORK_ERROR',
+  'OAUTH_UNEXPECTED_REDIRECT',
+  'OAUTH_INSECURE_TRANSPORT',
+]);
+
+const PROFILE_HEADERS = Object.freeze({
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+});
+
+/** A short JSON error instead of the user JSON: nothing of the provider's answer in it. */
+function profileFailure(status: 502 | 504, error: string): Response {
+  return new Response(JSON.stringify({ error }), { status, headers: PROFILE_HEADERS });
+}
+
+/**
+ * The profile route: the user JSON as the provider answers it, read with `readBounded` (at
+ * most {@link PROFILE_MAX_BYTES}) within {@link PROFILE_TIMEOUT_MS}, and given up when the
+ * visitor goes away (`signal`). A body too large, a timeout, a network failure or a refused
+ * redirect is a 502 or 504 JSON error, never a partial body; the session's own failures (an
+ * ended grant, a store down) are the handlers'.
+ */
 async function showProfile(
   client: OAuth2Session,
   preset: ProviderPreset,
   session: { destroy(): void },
+  signal?: AbortSignal,
 ): Promise<Response> {
-  const upstream = await client.fetch(...userRequest(preset));
-  if (upstream.status === 401) {
-    // The provider no longer accepts the token (revoked): log out, so `/` can log in afresh.
-    session.destroy();
-    return new Response(null, { status: 302, headers: { location: '/' } });
+  const [url, init] = userRequest(preset);
+  const deadline = AbortSignal.timeout(PROFILE_TIMEOUT_MS);
+  let status: number;
+  let body: string;
+  try {
+    const upstream = await client.fetch(url, {
+      ...init,
+      signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
+    });
+    if (upstream.status === 401) {
+      void upstream.body?.cancel().catch(() => {});
+      // The provider no longer accepts the token (revoked): log out, so `/` can log in afresh.
+      session.destroy();
+      return new Response(null, { status: 302, headers: { location: '/' } });
+    }
+    status = upstream.ok ? 200 : 502;
+    body = await readBounded(upstream, PROFILE_MAX_BYTES);
+  } catch (error) {
+    const timedOut =
+      deadline.aborted || (error instanceof OAuth2Error && error.code === 'OAUTH_TIMEOUT');
+    if (timedOut) return profileFailure(504, 'upstream_timeout');
+    if (error instanceof OAuth2Error && error.code === 'OAUTH_RESPONSE_TOO_LARGE')
+      return profileFailure(502, 'upstream_response_too_large');
+    // The visitor went away (nobody reads this answer), or the user API failed.
+    if (signal?.aborted || (error instanceof OAuth2Error && UPSTREAM_FAILURES.has(error.code)))
+      return profileFailure(502, 'upstream_unavailable');
+    throw error;
   }
   // Passed through as the provider wrote it (the seed re-encodes it; nothing is gained by that).
-  const headers = {
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-  };
-  return new Response(await upstream.text(), { status: upstream.ok ? 200 : 502, headers });
+  return new Response(body, { status, headers: PROFILE_HEADERS });
 }
 
 function loggedOut(): Promise<Response> {
@@ -74,7 +129,7 @@ export function createRoutes(context: AppContext, store: SessionStore | undefine
     '/callback': auth.callback,
     '/profile': (request) =>
       auth.withClient(request, (client, { session }) =>
-        showProfile(client, provider.preset, session),
+        showProfile(client, provider.preset, session, request.signal),
       ),
     '/logout': auth.logout,
     [LOGGED_OUT_PATH]: loggedOut,
