@@ -6,8 +6,10 @@
  * |---|---|---|
  * | `PORT` | where the app listens | 5000 |
  * | `HOST` | interface to listen on (not in the contract; a convenience) | 127.0.0.1 |
+ * | `APP_URL` | the app's public origin: https makes cookies Secure with the `__Host-` prefix; a POST logout must come from it (not in the original contract) | `OAUTH_REDIRECT_URI`'s origin, else the listening address |
  * | `OAUTH_CLIENT_ID`, `OAUTH_CLIENT_SECRET` | the registered client | unset: the built-in dev provider |
  * | `OAUTH_AUTHORIZE_URL`, `OAUTH_TOKEN_URL`, `OAUTH_USER_URL` | provider endpoints | GitHub's |
+ * | `OAUTH_REVOCATION_URL` | RFC 7009 revocation endpoint for logout (not in the original contract) | GitHub-shaped providers: GitHub's API; others: none |
  * | `OAUTH_REDIRECT_URI` | sent when set; when unset, none is sent (like the seed) | unset |
  * | `OAUTH_SCOPE` | space-separated scopes | none |
  * | `SESSION_SECRET` | sealed-cookie key material, 32+ characters | random per start, with a warning |
@@ -39,6 +41,13 @@ export interface AppConfig {
   tokenUrl: string;
   userUrl: string;
   redirectUri: string | undefined;
+  /**
+   * The app's public origin (`APP_URL`, else `OAUTH_REDIRECT_URI`'s origin); `undefined`: the
+   * address the app listens on, known once it does.
+   */
+  appUrl: string | undefined;
+  /** `OAUTH_REVOCATION_URL`: replaces the preset's revocation endpoint (or adds one). */
+  revocationUrl: string | undefined;
   scope: string[];
   sessionSecret: string;
   /** True when no SESSION_SECRET was given and a random one was made for this start. */
@@ -92,6 +101,29 @@ function readStore(value: string | undefined): SessionStoreSetting {
   });
 }
 
+/** An absolute http(s) URL's origin; `code` names the variable's error. */
+function readOrigin(value: string | undefined, name: string, code: string): string | undefined {
+  if (value === undefined) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {}
+  if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
+    throw Object.assign(new TypeError(`${name} must be an absolute http or https URL`), { code });
+  }
+  return url.origin;
+}
+
+/** `APP_URL`, else the redirect URI's origin (the callback is on the app). */
+function readAppUrl(env: AppEnv): string | undefined {
+  const explicit = readOrigin(nonEmpty(env.APP_URL), 'APP_URL', 'ERR_APP_URL');
+  if (explicit) return explicit;
+  const redirect = URL.parse(nonEmpty(env.OAUTH_REDIRECT_URI) ?? '');
+  return redirect?.protocol === 'https:' || redirect?.protocol === 'http:'
+    ? redirect.origin
+    : undefined;
+}
+
 function readClient(env: AppEnv): AppConfig['client'] {
   const clientId = nonEmpty(env.OAUTH_CLIENT_ID);
   return clientId ? { clientId, clientSecret: nonEmpty(env.OAUTH_CLIENT_SECRET) } : undefined;
@@ -113,6 +145,8 @@ export function readConfig(env: AppEnv): AppConfig {
     tokenUrl: nonEmpty(env.OAUTH_TOKEN_URL) ?? GITHUB_ENDPOINTS.tokenUrl,
     userUrl: nonEmpty(env.OAUTH_USER_URL) ?? GITHUB_ENDPOINTS.userUrl,
     redirectUri: nonEmpty(env.OAUTH_REDIRECT_URI),
+    appUrl: readAppUrl(env),
+    revocationUrl: nonEmpty(env.OAUTH_REVOCATION_URL),
     scope: (env.OAUTH_SCOPE ?? '').split(/\s+/).filter(Boolean),
     sessionSecret: secret,
     sessionSecretGenerated: generated,

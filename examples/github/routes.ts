@@ -6,27 +6,63 @@
  * - `GET /callback`: exchange the code, keep the token in the session, go to `/profile` (step 3);
  * - `GET /profile`: the provider's user JSON, read through the session (its token, refreshed
  *   when due) at the preset's user endpoint; not logged in: back to `/`;
- * - `GET /logout`: end the session (and revoke the token where the preset describes how), then a
- *   page saying so (not `/`, which would log in again).
+ * - `GET /account`: a small HTML page for a logged-in user, with the log-out button (a POST
+ *   form carrying the session's CSRF token); not logged in: back to `/`;
+ * - `POST /logout` (the button), and `GET /logout` from this app's own links or a typed URL
+ *   (another site's link is refused): end the session (and revoke the tokens where the preset
+ *   describes how), then a page saying so (not `/`, which would log in again).
+ *
+ * Every page carries the anti-framing headers (`htmlResponse`, and `withClient` for the
+ * routes it runs).
  */
 import { OAuth2Error, type OAuth2Session, readBounded } from 'oauth2-session';
 import { type ProviderPreset, userRequest } from 'oauth2-session/providers';
-import { createOAuthHandlers, type SessionStore } from 'oauth2-session/web';
+import {
+  createOAuthHandlers,
+  htmlResponse,
+  logoutForm,
+  type Session,
+  type SessionStore,
+} from 'oauth2-session/web';
 import type { AppContext } from './server.js';
 
 /** A Web handler. */
 export type Route = (request: Request) => Promise<Response>;
 
-/** The app's routing table: path -> GET handler. */
-export type Routes = Readonly<Record<string, Route>>;
+/** An HTTP method the app answers. */
+export type RouteMethod = 'GET' | 'POST';
+
+/** A route: its handler and the methods it answers. */
+export interface RouteEntry {
+  readonly handler: Route;
+  readonly methods: readonly RouteMethod[];
+}
+
+/** The app's routing table: path -> handler and methods. */
+export type Routes = Readonly<Record<string, RouteEntry>>;
 
 /** Where `/logout` lands. */
 export const LOGGED_OUT_PATH = '/logged-out';
+/** The logged-in page with the log-out button. */
+export const ACCOUNT_PATH = '/account';
+/** The logout route (the button posts there). */
+export const LOGOUT_PATH = '/logout';
 
 const LOGGED_OUT_PAGE = `<!doctype html>
 <html lang="en"><meta charset="utf-8"><title>Logged out</title>
 <p>You are logged out. <a href="/">Log in again</a></p></html>
 `;
+
+/** The logged-in page: where the profile is, and the log-out button (POST + CSRF token). */
+function accountPage(session: Session): Promise<Response> {
+  const html = `<!doctype html>
+<html lang="en"><meta charset="utf-8"><title>Logged in</title>
+<p>You are logged in. <a href="/profile">Your profile (JSON)</a></p>
+${logoutForm(session, { action: LOGOUT_PATH })}
+</html>
+`;
+  return Promise.resolve(htmlResponse(200, html));
+}
 
 /**
  * The most `/profile` reads of the provider's user answer, in bytes after content decoding
@@ -104,8 +140,16 @@ async function showProfile(
 }
 
 function loggedOut(): Promise<Response> {
-  const headers = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' };
-  return Promise.resolve(new Response(LOGGED_OUT_PAGE, { headers }));
+  return Promise.resolve(htmlResponse(200, LOGGED_OUT_PAGE));
+}
+
+const get = (handler: Route): RouteEntry => ({ handler, methods: ['GET'] });
+
+/** The preset, with `OAUTH_REVOCATION_URL` as its revocation endpoint when set. */
+function serverOf(context: AppContext) {
+  const { server } = context.provider.preset;
+  const revocation = context.config.revocationUrl;
+  return revocation ? { ...server, revocation_endpoint: revocation } : undefined;
 }
 
 /** Builds the routes from the settled configuration and the session store (if any). */
@@ -115,6 +159,9 @@ export function createRoutes(context: AppContext, store: SessionStore | undefine
     clientId: provider.clientId,
     clientSecret: provider.clientSecret,
     provider: provider.preset,
+    server: serverOf(context),
+    // Cookie security and the logout's origin check follow the app's own origin.
+    appUrl: context.appUrl,
     redirectUri: config.redirectUri,
     scope: config.scope.length > 0 ? config.scope : undefined,
     session: { secrets: config.sessionSecret, store },
@@ -125,13 +172,17 @@ export function createRoutes(context: AppContext, store: SessionStore | undefine
     allowInsecureTransport: config.allowInsecureTransport,
   });
   return {
-    '/': auth.login,
-    '/callback': auth.callback,
-    '/profile': (request) =>
+    '/': get(auth.login),
+    '/callback': get(auth.callback),
+    '/profile': get((request) =>
       auth.withClient(request, (client, { session }) =>
         showProfile(client, provider.preset, session, request.signal),
       ),
-    '/logout': auth.logout,
-    [LOGGED_OUT_PATH]: loggedOut,
+    ),
+    [ACCOUNT_PATH]: get((request) =>
+      auth.withClient(request, (_client, { session }) => accountPage(session)),
+    ),
+    [LOGOUT_PATH]: { handler: auth.logout, methods: ['GET', 'POST'] },
+    [LOGGED_OUT_PATH]: get(loggedOut),
   };
 }

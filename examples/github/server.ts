@@ -3,7 +3,7 @@
  * configuration, settle the provider, listen, register the callback with the app's own dev
  * provider, and print the one line a person needs (the URL to open; never a secret).
  */
-import type { Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -30,10 +30,16 @@ export interface StartOptions {
 export interface AppContext {
   config: AppConfig;
   provider: ResolvedProvider;
+  /**
+   * The app's public origin: `APP_URL` (else `OAUTH_REDIRECT_URI`'s origin), else the address
+   * it listens on. Cookie security, the logout's origin check and the adapters' `baseUrl` all
+   * follow it.
+   */
+  appUrl: string;
 }
 
-/** Builds the framework's HTTP server (not yet listening) over the shared routes. */
-export type CreateServer = (routes: Routes, baseUrl: string | undefined) => Server;
+/** Builds the framework's request listener over the shared routes, on the app's origin. */
+export type CreateApp = (routes: Routes, baseUrl: string) => RequestListener;
 
 function listen(server: Server, config: AppConfig): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -72,17 +78,22 @@ function announce(flavour: string, url: string, context: AppContext): void {
   console.log(`oauth2-session example (${flavour}): open ${url}/ to log in with ${using}`);
 }
 
-/** Opens the store, builds the routes and the server, and listens. */
-async function serve(context: AppContext, createServer: CreateServer) {
-  const opened = await openStore(context.config.sessionStore);
+/**
+ * Opens the store, listens, then builds the routes and the framework's app on the app's origin
+ * (known only once listening when neither `APP_URL` nor `OAUTH_REDIRECT_URI` names it).
+ */
+async function serve(settled: Omit<AppContext, 'appUrl'>, createApp: CreateApp) {
+  const opened = await openStore(settled.config.sessionStore);
+  const server = createServer();
   try {
-    // Handlers see URLs on the configured origin, never on the Host header.
-    const { redirectUri } = context.config;
-    const baseUrl = redirectUri ? new URL(redirectUri).origin : undefined;
-    const server = createServer(createRoutes(context, opened.store), baseUrl);
-    await listen(server, context.config);
-    return { server, closeStore: opened.close };
+    await listen(server, settled.config);
+    const appUrl = settled.config.appUrl ?? publicUrl(settled.config, server);
+    // Handlers see URLs on this origin, never on the Host header.
+    const routes = createRoutes({ ...settled, appUrl }, opened.store);
+    server.on('request', createApp(routes, appUrl));
+    return { server, closeStore: opened.close, context: { ...settled, appUrl } };
   } catch (error) {
+    if (server.listening) await closeServer(server);
     await opened.close();
     throw error;
   }
@@ -92,25 +103,24 @@ async function serve(context: AppContext, createServer: CreateServer) {
  * Starts an example app from `env` (the variables of ./config.ts) on the framework's server.
  *
  * @example
- * const app = await startApp('Express', process.env, expressServer);
+ * const app = await startApp('Express', process.env, expressApp);
  * await app.close();
  */
 export async function startApp(
   flavour: string,
   env: AppEnv,
-  createServer: CreateServer,
+  createApp: CreateApp,
   options: StartOptions = {},
 ): Promise<RunningApp> {
   const config = readConfig(env);
   const provider = await resolveProvider(config);
-  const context: AppContext = { config, provider };
-  const running = await serve(context, createServer).catch(async (error: unknown) => {
+  const running = await serve({ config, provider }, createApp).catch(async (error: unknown) => {
     await provider.devProvider?.close();
     throw error;
   });
   const url = publicUrl(config, running.server);
   registerWithDevProvider(provider, config.redirectUri ?? `${url}/callback`);
-  if (!options.quiet) announce(flavour, url, context);
+  if (!options.quiet) announce(flavour, url, running.context);
   return {
     url,
     close: async () => {

@@ -15,8 +15,9 @@ import { type AuthorizationServer, checkServer } from '../server.js';
 import type { Token } from '../token.js';
 import { Transport } from '../transport.js';
 import { isHttpsUrl } from './cookies.js';
+import { consoleLogger, type HandlerLogger } from './logger.js';
 import type { RefreshCoordinationOptions } from './refresh-coordinator.js';
-import { safeReturnPath } from './return-path.js';
+import { byteLength, MAX_RETURN_PATH_BYTES, safeReturnPath } from './return-path.js';
 import { OAUTH_ROUTE_PATHS } from './routes.js';
 import type { SessionOptions } from './sessions.js';
 
@@ -76,7 +77,14 @@ export interface OAuthHandlersOptions extends HandlerClientOptions {
   requireIssuer?: boolean | undefined;
   /** Extra authorization request parameters (e.g. `{ prompt: 'consent' }`). */
   authorizationParams?: Record<string, string>;
-  /** Sessions; `secure` defaults to true when `redirectUri` is https. */
+  /**
+   * The app's public origin (`https://app.example`): cookies are `Secure` with the `__Host-`
+   * prefix when it is https, and a POST logout must come from it (`Origin`). Default: the
+   * origin of `redirectUri` for the cookies, and of the request URL (the adapter's `baseUrl`)
+   * for the logout check. Set it, and give the adapters the same value as `baseUrl`.
+   */
+  appUrl?: string | undefined;
+  /** Sessions; `secure` defaults to true when `appUrl` (else `redirectUri`) is https. */
   session: SessionOptions;
   /** Where the callback lands without a `return_to`. Default `'/'`. */
   afterLoginPath?: string;
@@ -91,6 +99,12 @@ export interface OAuthHandlersOptions extends HandlerClientOptions {
   onLogout?: (token: Token) => Promise<void> | void;
   /** Cross-process refresh timing (when the store has a `refreshLock`). */
   refresh?: RefreshCoordinationOptions;
+  /**
+   * Where the handlers report what the user does not see (a revocation that failed at logout):
+   * pino's shape, `warn(fields, message)`. Default `console.warn(message)`. Lines name error
+   * codes and hosts, never a token, secret, code or cookie value.
+   */
+  logger?: HandlerLogger | undefined;
 }
 
 /** Defaults of {@link OAuthHandlersOptions}. */
@@ -106,6 +120,9 @@ export interface HandlerConfig {
   client: OAuth2SessionOptions;
   server: AuthorizationServer;
   secure: boolean;
+  /** The origin of `appUrl`, when configured. */
+  appOrigin: string | undefined;
+  logger: HandlerLogger;
   afterLoginPath: string;
   afterLogoutPath: string;
   loginPath: string;
@@ -153,14 +170,38 @@ export function resolveHandlerConfig(options: OAuthHandlersOptions): HandlerConf
   const client = clientOptions(options, server, preset);
   checkOptions(client);
   checkUrls(server, preset?.user, new Transport(options));
+  const appOrigin = appOriginOf(options.appUrl);
   return {
     client,
     server,
-    secure: options.session.secure ?? isHttpsUrl(options.redirectUri),
-    afterLoginPath: safeReturnPath(options.afterLoginPath ?? HANDLER_DEFAULTS.afterLoginPath),
+    secure: options.session.secure ?? isHttpsUrl(appOrigin ?? options.redirectUri),
+    appOrigin,
+    logger: options.logger ?? consoleLogger,
+    afterLoginPath: afterLoginPathOf(options.afterLoginPath),
     afterLogoutPath: safeReturnPath(options.afterLogoutPath ?? HANDLER_DEFAULTS.afterLogoutPath),
     loginPath: safeReturnPath(options.loginPath ?? HANDLER_DEFAULTS.loginPath),
   };
+}
+
+/** The origin of `appUrl`; refused unless it is an absolute http or https URL. */
+function appOriginOf(appUrl: string | undefined): string | undefined {
+  if (appUrl === undefined) return undefined;
+  requireString(appUrl, 'appUrl');
+  let url: URL | undefined;
+  try {
+    url = new URL(appUrl);
+  } catch {}
+  if (url?.protocol !== 'https:' && url?.protocol !== 'http:')
+    throw misuse('appUrl must be an absolute http or https url');
+  return url.origin;
+}
+
+/** The after-login path, which a login remembers when it has no (or too long a) return path. */
+function afterLoginPathOf(path: string | undefined): string {
+  const safe = safeReturnPath(path ?? HANDLER_DEFAULTS.afterLoginPath);
+  if (byteLength(safe) > MAX_RETURN_PATH_BYTES)
+    throw misuse(`afterLoginPath must be at most ${MAX_RETURN_PATH_BYTES} bytes`);
+  return safe;
 }
 
 function presetOf(provider: OAuthHandlersOptions['provider']): ProviderPreset | undefined {

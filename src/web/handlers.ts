@@ -10,6 +10,8 @@ import { defaults, type OAuth2SessionOptions } from '../options.js';
 import { randomString } from '../random.js';
 import { OAuth2Session } from '../session.js';
 import type { Token } from '../token.js';
+import { hasCsrfToken, newCsrfToken } from './csrf.js';
+import { isDirectRequest, originMatches } from './fetch-metadata.js';
 import {
   type HandlerConfig,
   type OAuthHandlersOptions,
@@ -22,10 +24,18 @@ import {
   transactionFailure,
 } from './login-errors.js';
 import { LoginTransactions, lockReplayGuard } from './login-transaction.js';
+import { revokeAtLogout } from './logout-revocation.js';
 import { RefreshCoordinationTimeoutError, SessionEndedError } from './refresh-coordinator.js';
 import { RefreshOwner } from './refresh-owner.js';
-import { errorPage, jsonResponse, redirect, textResponse, withSetCookies } from './responses.js';
-import { safeReturnPath } from './return-path.js';
+import {
+  errorPage,
+  jsonResponse,
+  redirect,
+  textResponse,
+  withFramingDenied,
+  withSetCookies,
+} from './responses.js';
+import { loginReturnPath, safeReturnPath } from './return-path.js';
 import { getField, setField } from './session-schema.js';
 import { type Session, SessionManager } from './sessions.js';
 import { SessionStoreUnavailableError } from './stores/store.js';
@@ -59,8 +69,12 @@ export interface OAuthHandlers {
   /** Finishes a login: checks state, exchanges the code, stores the token, 302 to the return path. */
   callback(request: Request): Promise<Response>;
   /**
-   * Ends the session, revokes its token where the server has a `revocation_endpoint`, calls
-   * `onLogout`, 302 to `afterLogoutPath`.
+   * Ends the session, revokes its refresh and access tokens where the server has a
+   * `revocation_endpoint` (a failure logged), calls `onLogout`, 302 to `afterLogoutPath`. Only
+   * the user's own request can log out (cross-site request forgery): a GET only from this
+   * origin's pages or a typed URL (`Sec-Fetch-Site` `same-origin` or `none`, or none sent); a
+   * POST only from `appUrl` (`Origin`) with the session's CSRF token (see `logoutForm`).
+   * Anything else is a 403 page, the session untouched and nothing revoked.
    */
   logout(request: Request): Promise<Response>;
   /** Runs `route` with an authenticated, auto-refreshing client; no token: login redirect or 401. */
@@ -137,7 +151,8 @@ function newClient(context: HandlerContext, extra: Partial<OAuth2SessionOptions>
 
 async function login(context: HandlerContext, request: Request): Promise<Response> {
   const requested = new URL(request.url).searchParams.get('return_to');
-  const returnTo = requested === null ? context.config.afterLoginPath : safeReturnPath(requested);
+  // Bounded after encoding (it goes into the transaction cookie): a long one is dropped.
+  const returnTo = loginReturnPath(requested, context.config.afterLoginPath);
   // The state is made here (as the core would: 256 random bits) so that the transaction's
   // cookie name (a digest of it) is derived alongside the PKCE challenge, not after it.
   const state = randomString(defaults.stateBytes);
@@ -171,6 +186,7 @@ async function callback(context: HandlerContext, request: Request): Promise<Resp
   const session = await context.sessions.load(request);
   session.regenerate(); // a new id at login: a planted pre-login id is worthless (fixation)
   setField(session, 'token', token);
+  setField(session, 'csrf', newCsrfToken()); // a new one at login, like the session id
   const cookies = await context.sessions.commit(session);
   return redirect(transaction.returnTo, [...opened.clear, ...cookies], {
     'referrer-policy': 'no-referrer',
@@ -183,8 +199,12 @@ function failurePage(context: HandlerContext, failure: LoginFailure, clear: stri
 }
 
 async function logout(context: HandlerContext, request: Request): Promise<Response> {
+  if (!isDirectRequest(request)) return logoutRefused(request);
   const session = await context.sessions.load(request);
   const token = getField(session, 'token');
+  // A POST must be the app's own form; one that finds nothing to end changes nothing anyway.
+  const guarded = request.method === 'POST' && !session.empty;
+  if (guarded && !(await isOwnLogoutForm(context, request, session))) return logoutRefused(request);
   session.destroy();
   const cookies = await context.sessions.commit(session);
   if (token) await endGrant(context, token);
@@ -192,20 +212,58 @@ async function logout(context: HandlerContext, request: Request): Promise<Respon
 }
 
 /**
+ * A POST logout is the app's own form: sent from the app's origin (`appUrl`, else the request
+ * URL's, which the adapter builds on its configured `baseUrl`) with the session's CSRF token.
+ */
+async function isOwnLogoutForm(
+  context: HandlerContext,
+  request: Request,
+  session: Session,
+): Promise<boolean> {
+  const origin = context.config.appOrigin ?? new URL(request.url).origin;
+  return originMatches(request, origin) && (await hasCsrfToken(request, session));
+}
+
+/** The page for a logout another site asked for: 403, nothing changed. */
+function logoutRefused(request: Request): Response {
+  return errorPage(403, {
+    title: 'Logout refused',
+    message:
+      'This logout request did not come from this site, so you are still logged in. To log out, use the button on this site.',
+    code: 'logout_refused',
+    // A link on this page is a same-origin request: following it logs out.
+    retryPath: new URL(request.url).pathname,
+  });
+}
+
+/**
  * Revokes the token where the server describes a revocation endpoint (through the core, with
  * the preset's hooks: GitHub's own API included), then calls `onLogout`.
  */
 async function endGrant(context: HandlerContext, token: Token): Promise<void> {
-  if (context.config.server.revocation_endpoint) {
-    const client = newClient(context, { token });
-    const signal = AbortSignal.timeout(REVOCATION_WAIT_MS);
-    await ignoringFailure(() => client.revokeToken(undefined, { signal }));
+  const endpoint = context.config.server.revocation_endpoint;
+  if (endpoint) {
+    await revokeAtLogout({
+      client: (held) => newClient(context, { token: held }),
+      token,
+      host: hostOf(endpoint),
+      logger: context.config.logger,
+      signal: AbortSignal.timeout(REVOCATION_WAIT_MS),
+    });
   }
   const onLogout = context.options.onLogout;
   if (onLogout) await ignoringFailure(() => onLogout(token));
 }
 
-/** The local session is gone either way: a failed revocation must not keep the user in. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'the revocation endpoint';
+  }
+}
+
+/** The local session is gone either way: a failing `onLogout` must not keep the user in. */
 async function ignoringFailure(step: () => Promise<void> | void): Promise<void> {
   try {
     await step();
@@ -235,7 +293,7 @@ async function withClient(
     session.destroy(); // the grant is gone: log out, so the user logs in again
     return unauthenticated(context, request, await context.sessions.commit(session));
   }
-  return withSetCookies(response, await context.sessions.commit(session));
+  return withFramingDenied(withSetCookies(response, await context.sessions.commit(session)));
 }
 
 /** No usable token: a page navigation goes to login and comes back; anything else gets 401. */

@@ -15,7 +15,16 @@ export {
   parseCookies,
   serializeCookie,
 } from './cookies.js';
+export {
+  CSRF_FIELD,
+  CSRF_HEADER,
+  csrfToken,
+  hasCsrfToken,
+  type LogoutFormOptions,
+  logoutForm,
+} from './csrf.js';
 export type { WebMisuseCode, WebMisuseError } from './errors.js';
+export { type FetchSite, fetchSite, isDirectRequest, originMatches } from './fetch-metadata.js';
 export {
   type AuthenticatedRoute,
   createOAuthHandlers,
@@ -26,11 +35,15 @@ export {
   type ProviderEndpoints,
   type RouteContext,
 } from './handlers.js';
+export { consoleLogger, type HandlerLogger } from './logger.js';
 export {
   type LoginTransaction,
   LoginTransactions,
   type LoginTransactionsOptions,
   lockReplayGuard,
+  MAX_PENDING_TRANSACTIONS,
+  MAX_TRANSACTION_COOKIE_BYTES,
+  MAX_TRANSACTION_COOKIES_BYTES,
   MemoryReplayGuard,
   type OpenedTransaction,
   type ReplayGuard,
@@ -45,8 +58,8 @@ export {
   SessionEndedError,
   storeRefreshCoordinator,
 } from './refresh-coordinator.js';
-export { escapeHtml } from './responses.js';
-export { safeReturnPath } from './return-path.js';
+export { escapeHtml, FRAMING_HEADERS, htmlResponse } from './responses.js';
+export { loginReturnPath, MAX_RETURN_PATH_BYTES, safeReturnPath } from './return-path.js';
 export {
   OAUTH_ROUTE_PATHS,
   OAUTH_ROUTES,

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { misuse } from '../errors.js';
 import { timingSafeEqual } from '../random.js';
 import { BoundedCache } from './bounded-cache.js';
 import {
@@ -18,6 +19,7 @@ import {
   serializeCookie,
 } from './cookies.js';
 import { encodeBase64url } from './encoding.js';
+import { byteLength, MAX_RETURN_PATH_BYTES } from './return-path.js';
 import type { Sealer } from './sealed-cookie.js';
 import type { RefreshLock } from './stores/store.js';
 
@@ -46,6 +48,22 @@ const MAX_STATE_LENGTH = 512;
  * the transactions' 10 minutes.
  */
 export const MAX_PENDING_TRANSACTIONS = 4;
+/**
+ * Largest transaction cookie, in bytes of its `name=value` pair as the browser sends it back:
+ * room for a 512-byte return path ({@link MAX_RETURN_PATH_BYTES}, measured after encoding), a
+ * 43-character state and the longest PKCE verifier (128 characters), sealed. A larger one is
+ * refused when it is made, never sent.
+ */
+export const MAX_TRANSACTION_COOKIE_BYTES = 1200;
+/**
+ * The most the login transactions of one browser add to its `Cookie` header, in bytes, whatever
+ * links it follows: {@link MAX_PENDING_TRANSACTIONS} cookies of at most
+ * {@link MAX_TRANSACTION_COOKIE_BYTES}, plus their `; ` separators. It leaves the session
+ * cookie room under the 8 KB request-header limits common in front of apps (Node's own is
+ * 16 KB): before it, four crafted login links made every request of a browser answer 431.
+ */
+export const MAX_TRANSACTION_COOKIES_BYTES =
+  MAX_PENDING_TRANSACTIONS * (MAX_TRANSACTION_COOKIE_BYTES + 2);
 /** Cookie names remembered from `begin` for the callback (a digest is a thread-pool round trip). */
 const NAME_CACHE_ENTRIES = 1024;
 
@@ -145,10 +163,20 @@ export class LoginTransactions {
     return pending.map((name) => expireCookie(name, this.#attributes));
   }
 
-  /** The `Set-Cookie` value that stores a new transaction. */
+  /**
+   * The `Set-Cookie` value that stores a new transaction.
+   *
+   * @throws TypeError `ERR_INVALID_ARG_VALUE` when the return path is over
+   *   {@link MAX_RETURN_PATH_BYTES} or the cookie would be over
+   *   {@link MAX_TRANSACTION_COOKIE_BYTES} (the handlers drop a long return path before)
+   */
   async begin(transaction: LoginTransaction): Promise<string> {
+    if (byteLength(transaction.returnTo) > MAX_RETURN_PATH_BYTES)
+      throw misuse(`returnTo must be at most ${MAX_RETURN_PATH_BYTES} bytes`);
     const name = await this.prepare(transaction.state);
     const sealed = await this.#sealer.seal(name, transaction, TRANSACTION_TTL_SECONDS);
+    if (name.length + 1 + sealed.length > MAX_TRANSACTION_COOKIE_BYTES)
+      throw misuse(`login transaction must fit in ${MAX_TRANSACTION_COOKIE_BYTES} bytes`);
     return serializeCookie(name, sealed, this.#attributes);
   }
 

@@ -1,12 +1,29 @@
 /**
- * The few Responses the handlers answer: redirects, the error page, plain text, and adding
- * `Set-Cookie` values to a route's Response.
+ * The few Responses the handlers answer: redirects, the error page, plain text, HTML pages, and
+ * adding `Set-Cookie` values to a route's Response. The one place the anti-framing headers are
+ * set: every page the handlers (and an app using {@link htmlResponse}) answer carries them.
  *
  * @module
  */
 
 /** Headers every answer carrying session state or login results gets: never cached. */
 const NO_STORE = { 'cache-control': 'no-store' };
+
+/**
+ * Headers that forbid other sites to frame a page (clickjacking: a hidden frame of the app
+ * under a decoy button). `frame-ancestors` is the standard; `X-Frame-Options` covers browsers
+ * that predate it. Redirects carry no content and skip them.
+ *
+ * @see https://www.w3.org/TR/CSP3/#directive-frame-ancestors
+ * @see https://datatracker.ietf.org/doc/html/rfc7034
+ */
+export const FRAMING_HEADERS: Readonly<Record<string, string>> = Object.freeze({
+  'content-security-policy': "frame-ancestors 'none'",
+  'x-frame-options': 'DENY',
+});
+
+/** Headers of every non-redirect answer: uncacheable, not framable, no type sniffing. */
+const PAGE_HEADERS = { ...NO_STORE, ...FRAMING_HEADERS, 'x-content-type-options': 'nosniff' };
 
 /** A 302 to `location` with `Set-Cookie` values and extra headers. */
 export function redirect(
@@ -25,7 +42,7 @@ export function textResponse(
   text: string,
   setCookies: readonly string[] = [],
 ): Response {
-  const headers = new Headers({ ...NO_STORE, 'content-type': 'text/plain; charset=utf-8' });
+  const headers = new Headers({ ...PAGE_HEADERS, 'content-type': 'text/plain; charset=utf-8' });
   for (const cookie of setCookies) headers.append('set-cookie', cookie);
   return new Response(text, { status, headers });
 }
@@ -36,7 +53,7 @@ export function jsonResponse(
   body: unknown,
   setCookies: readonly string[] = [],
 ): Response {
-  const headers = new Headers({ ...NO_STORE, 'content-type': 'application/json' });
+  const headers = new Headers({ ...PAGE_HEADERS, 'content-type': 'application/json' });
   for (const cookie of setCookies) headers.append('set-cookie', cookie);
   return new Response(JSON.stringify(body), { status, headers });
 }
@@ -72,15 +89,54 @@ export function errorPage(
 ): Response {
   const code = content.code ? `<p><code>${escapeHtml(content.code)}</code></p>` : '';
   const html = `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(content.title)}</title></head><body><h1>${escapeHtml(content.title)}</h1><p>${escapeHtml(content.message)}</p>${code}<p><a href="${escapeHtml(content.retryPath)}">Try again</a></p></body></html>`;
-  const headers = new Headers({
-    ...NO_STORE,
-    'content-type': 'text/html; charset=utf-8',
-    'content-security-policy': "default-src 'none'",
+  return htmlResponse(status, html, setCookies, {
+    // No scripts, styles or images at all on top of the framing rule.
+    'content-security-policy': `default-src 'none'; ${FRAMING_HEADERS['content-security-policy']}`,
     'referrer-policy': 'no-referrer',
-    'x-content-type-options': 'nosniff',
+  });
+}
+
+/**
+ * An HTML page (the app's own, or one of the handlers'): uncacheable, not framable
+ * ({@link FRAMING_HEADERS}), no type sniffing. `extra` headers are added (a stricter CSP that
+ * keeps `frame-ancestors 'none'`, say).
+ *
+ * @example
+ * ```ts
+ * return htmlResponse(200, `<!doctype html><p>Hello</p>${logoutForm(session)}`);
+ * ```
+ */
+export function htmlResponse(
+  status: number,
+  html: string,
+  setCookies: readonly string[] = [],
+  extra: Record<string, string> = {},
+): Response {
+  const headers = new Headers({
+    ...PAGE_HEADERS,
+    'content-type': 'text/html; charset=utf-8',
+    ...extra,
   });
   for (const cookie of setCookies) headers.append('set-cookie', cookie);
   return new Response(html, { status, headers });
+}
+
+/**
+ * The route's Response with the anti-framing headers it lacks (a route's own
+ * `Content-Security-Policy` or `X-Frame-Options` is kept as the route wrote it); redirects as
+ * they are.
+ */
+export function withFramingDenied(response: Response): Response {
+  if (response.status >= 300 && response.status < 400) return response;
+  const missing = Object.entries(FRAMING_HEADERS).filter(([name]) => !response.headers.has(name));
+  if (missing.length === 0) return response;
+  const headers = new Headers(response.headers);
+  for (const [name, value] of missing) headers.set(name, value);
+  return new Response(response.body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers,
+  });
 }
 
 /** The route's Response with `Set-Cookie` values added (copied: a fetched Response is immutable). */

@@ -5,8 +5,15 @@
  * @module
  */
 
-/** Longest return path kept, in characters. */
+/** Longest return path read, in characters, before normalizing. */
 const MAX_LENGTH = 2048;
+/**
+ * Longest return path a login remembers, in bytes **after** normalizing (the percent-encoded
+ * form that goes into the login transaction's cookie): a path of 2048 non-ASCII characters is
+ * over 18 000 bytes once encoded. It bounds the transaction cookie (see
+ * `MAX_TRANSACTION_COOKIE_BYTES`).
+ */
+export const MAX_RETURN_PATH_BYTES = 512;
 /** Percent-decoding rounds checked: enough for double and triple encoding tricks. */
 const DECODE_ROUNDS = 3;
 /** C0 controls, DEL and backslash: browsers strip or reinterpret them (`/\evil` = `//evil`). */
@@ -45,6 +52,31 @@ export function safeReturnPath(input: unknown): string {
   // `/%2F%2Fevil`: what we answer gets the same decoded checks as the input.
   if (url.origin !== PLACEHOLDER_ORIGIN || !decodedFormsAreSafe(path)) return '/';
   return path;
+}
+
+/**
+ * The return path a login remembers: {@link safeReturnPath} of `input` (so `'/'` for an unsafe
+ * one), or `fallback` (the after-login path) when `input` is absent or longer than
+ * {@link MAX_RETURN_PATH_BYTES} once normalized. Dropped, never cut: a cut path could name
+ * another page.
+ *
+ * @example
+ * ```ts
+ * loginReturnPath('/profile?tab=1', '/'); // '/profile?tab=1'
+ * loginReturnPath(`/${'€'.repeat(200)}`, '/home'); // '/home' (1800 bytes encoded)
+ * ```
+ */
+export function loginReturnPath(input: string | null | undefined, fallback: string): string {
+  if (input === null || input === undefined) return fallback;
+  const path = safeReturnPath(input);
+  return byteLength(path) > MAX_RETURN_PATH_BYTES ? fallback : path;
+}
+
+const encoder = new TextEncoder();
+
+/** UTF-8 bytes of `text` (a normalized path is ASCII, but measure what is written). */
+export function byteLength(text: string): number {
+  return encoder.encode(text).byteLength;
 }
 
 /** A path that no browser reads as another origin. */

@@ -15,6 +15,11 @@ import type { SessionData } from './stores/store.js';
 export interface SessionSchema {
   /** The OAuth token, plain JSON with the wire names. */
   token: Token;
+  /**
+   * The session's CSRF token (256 random bits, base64url): state-changing forms of this
+   * session (logout) carry it, so another site cannot submit them (see `csrf.ts`).
+   */
+  csrf: string;
 }
 
 /** A field of {@link SessionSchema}. */
@@ -26,6 +31,7 @@ export type SessionField = keyof SessionSchema;
  */
 export const SESSION_KEYS: Readonly<Record<SessionField, string>> = Object.freeze({
   token: 'token',
+  csrf: 'csrf',
 });
 
 /** The session key holding the token. */
@@ -36,6 +42,7 @@ type ShapeCheck<T> = (value: unknown) => value is T;
 /** Stored data comes back untyped (an old cookie, another version): each field's shape check. */
 const SHAPES: { readonly [F in SessionField]: ShapeCheck<SessionSchema[F]> } = {
   token: (value): value is Token => typeof (value as Token | null)?.access_token === 'string',
+  csrf: (value): value is string => typeof value === 'string' && value.length > 0,
 };
 
 /** A field of stored session data; `undefined` when absent or not of the field's shape. */
