@@ -120,19 +120,19 @@ describe.each(MATRIX)('$name, hostile user API', (options) => {
     expect(Buffer.from(await response.arrayBuffer())).toEqual(Buffer.from(USER_JSON));
   }
 
-  test('a normal user JSON is passed through unchanged: 200, the same bytes, the same type', async () => {
+  test("the seed's answer is kept: a normal user JSON is passed through unchanged (200, the same bytes, the same type)", async () => {
     await expectServesUser();
     expect(lastUserRequest().credentials, 'the token is sent to the user API').toBe(true);
   });
 
-  test('a gzip bomb (0.5 MB inflating to 512 MiB) is a 502, read no further than the limit', async () => {
+  test('regression: /profile read the user answer without bounds; a gzip bomb (0.5 MB inflating to 512 MiB) is a 502, read no further than the limit', async () => {
     expect(bomb.length).toBeLessThan(MiB);
     api.route('/user', gzipped(bomb));
     const { body } = await expectUpstreamRefused(502, 10_000);
     expect(JSON.parse(body)).toEqual({ error: 'upstream_response_too_large' });
   });
 
-  test('a huge plain body (200 MB, no length declared) is a 502; the sender is cut off near the limit', async () => {
+  test('regression: /profile read the user answer without bounds; a huge plain body (200 MB, no length declared) is a 502, the sender cut off near the limit', async () => {
     api.route('/user', huge(200 * 1000 * 1000));
     const sentBefore = api.bytesSent;
     const { body } = await expectUpstreamRefused(502, 10_000);
@@ -150,7 +150,7 @@ describe.each(MATRIX)('$name, hostile user API', (options) => {
   });
 
   test(
-    'a body that drips one byte at a time forever is a 504 at the deadline, and the upstream connection is closed',
+    'regression: a dripping user answer held /profile and the upstream connection open indefinitely; it is now a 504 at the deadline, the upstream connection closed',
     async () => {
       api.route('/user', drip(100));
       const { elapsed } = await expectUpstreamRefused(504, PROFILE_TIMEOUT_MS + SLACK_MS);
