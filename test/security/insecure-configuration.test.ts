@@ -1,10 +1,10 @@
 /**
  * Credentials in clear (RFC 6749 sections 3.1, 3.2 and 10.3, RFC 6750 section 5.3, RFC 9700
  * section 2.6; loopback the only exception, RFC 8252 section 7.3): every URL the example app is
- * configured with (`OAUTH_AUTHORIZE_URL`, `OAUTH_TOKEN_URL`, `OAUTH_USER_URL`, and the
- * revocation URL GitHub's preset derives from the user API's origin) on plain http to a
- * non-loopback host stops the app at start-up: one clear error, nothing listening, and no
- * connection attempted, unless `OAUTH2_INSECURE_TRANSPORT=1`.
+ * configured with (`OAUTH_AUTHORIZE_URL`, `OAUTH_TOKEN_URL`, `OAUTH_USER_URL`, the revocation
+ * URL GitHub's preset derives from the user API's origin, and `OAUTH_REVOCATION_URL`) on plain
+ * http to a non-loopback host stops the app at start-up: one clear error, nothing listening, and
+ * no connection attempted, unless `OAUTH2_INSECURE_TRANSPORT=1`.
  *
  * Non-loopback names under `.test` are never resolved: the refusal comes before any request,
  * which the tests check by watching every socket connect and every fetch of this process.
@@ -66,6 +66,15 @@ const CASES = [
     GITHUB,
     'OAUTH_USER_URL',
     'http://api.example.test/user',
+    'revocation_endpoint',
+  ],
+  // A revocation URL configured on its own, for either shape.
+  ['plain', PLAIN, 'OAUTH_REVOCATION_URL', 'http://idp.example.test/revoke', 'revocation_endpoint'],
+  [
+    'GitHub-shaped',
+    GITHUB,
+    'OAUTH_REVOCATION_URL',
+    'http://api.example.test/applications/{client_id}/token',
     'revocation_endpoint',
   ],
 ] as const;
