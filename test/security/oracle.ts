@@ -131,6 +131,36 @@ export class Browser {
   transactionCookie(): [string, string] | undefined {
     return [...this.cookies].find(([n]) => isTransactionCookie(n));
   }
+
+  /** The `Cookie` header this browser sends the app. */
+  cookieHeader(): string {
+    return [...this.cookies].map(([n, v]) => `${n}=${v}`).join('; ');
+  }
+}
+
+/** The session's CSRF token, read from the log-out form of a logged-in page (`/account`). */
+export async function logoutFormToken(browser: Browser, path = '/account'): Promise<string> {
+  const page = await browser.request(path);
+  const html = await page.text();
+  expect(page.status).toBe(200);
+  const token = /name="csrf_token" value="([^"]+)"/.exec(html)?.[1];
+  expect(token, 'a log-out form with a CSRF token').toBeDefined();
+  browser.target.secrets.add('csrf token', token);
+  return token!;
+}
+
+/** The app's own log-out button, pressed: a same-origin POST with the form's token. */
+export function postLogout(browser: Browser, token: string, headers: Record<string, string> = {}) {
+  return browser.request('/logout', {
+    method: 'POST',
+    body: new URLSearchParams({ csrf_token: token }).toString(),
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      origin: browser.target.appUrl,
+      'sec-fetch-site': 'same-origin',
+      ...headers,
+    },
+  });
 }
 
 /** One `Set-Cookie` line, split. */
@@ -166,6 +196,11 @@ export interface Target {
   oidc: OidcProviderHandle | undefined;
   /** Token endpoint calls (refreshes included) and user endpoint calls so far. */
   counts(): { token: number; user: number; refresh: number };
+  /**
+   * Revocation requests the provider received so far (GitHub's DELETE or RFC 7009); targets
+   * built by hand may leave it out.
+   */
+  revocations?(): number;
   /** Plays the user at the provider: answers the URL the provider redirects back to. */
   authorize(authorizeUrl: string, account?: string): Promise<string>;
   /** Session entries in the store (0 with cookie sessions). */
@@ -198,6 +233,11 @@ export interface TargetOptions {
   env?: Record<string, string>;
   /** Put a {@link TokenProxy} between the app and the token endpoint. */
   tokenProxy?: boolean;
+  /**
+   * node-oidc-provider: give the app its RFC 7009 revocation endpoint (`OAUTH_REVOCATION_URL`);
+   * the dev provider's comes with the GitHub preset.
+   */
+  revocation?: boolean;
 }
 
 /** A proxy in front of the token endpoint that can fail refresh requests on demand. */
@@ -360,6 +400,7 @@ export async function startTarget(options: TargetOptions = {}): Promise<Target> 
         OAUTH_USER_URL: oidc.userinfoUrl,
         OAUTH_REDIRECT_URI: callbackUrl,
         OAUTH_SCOPE: 'openid',
+        ...(options.revocation ? { OAUTH_REVOCATION_URL: oidc.revocationUrl } : {}),
       });
     }
     let proxy: TokenProxy | undefined;
@@ -391,6 +432,7 @@ export async function startTarget(options: TargetOptions = {}): Promise<Target> 
               refresh: oidc!.counts['token:refresh_token'] ?? 0,
               user: oidc!.counts['userinfo'] ?? 0,
             },
+      revocations: () => (dev ? dev.counts.revoke : (oidc!.counts['revocation'] ?? 0)),
       authorize: (authorizeUrl, account) =>
         dev
           ? authorizeAtDev(authorizeUrl, account)
@@ -473,6 +515,16 @@ export interface RefusalExpectations {
   tokenCalls?: number;
   /** A login redirect instead of an error page counts as the refusal (authenticated routes). */
   loginRedirect?: boolean;
+  /** Text the error page shows. Default `'Login failed'`. */
+  page?: string;
+  /** Revocation requests the attack may cause; unchecked when unset. */
+  revocations?: number;
+  /**
+   * User endpoint and refresh calls the attack may cause (default 0): a stolen stateless
+   * cookie presents its token to the provider, which refuses it.
+   */
+  userCalls?: number;
+  refreshCalls?: number;
 }
 
 /**
@@ -486,6 +538,7 @@ export async function expectRefused(
   expectations: RefusalExpectations = {},
 ): Promise<{ response: Response; body: string }> {
   const before = target.counts();
+  const revocations = target.revocations?.() ?? 0;
   const entries = await target.storeEntries();
   const response = await attack();
   const body = await response.text();
@@ -498,15 +551,24 @@ export async function expectRefused(
     if (expectations.status) expect(response.status).toBe(expectations.status);
     else expect(response.status).toBeGreaterThanOrEqual(400);
     expect(response.headers.get('content-type')).toMatch(/^text\/html/);
-    expect(body).toContain('Login failed');
+    expect(body).toContain(expectations.page ?? 'Login failed');
     expect(response.headers.get('cache-control')).toBe('no-store');
   }
   const after = target.counts();
   expect(after.token - before.token, 'token endpoint calls caused by the attack').toBe(
     expectations.tokenCalls ?? 0,
   );
-  expect(after.refresh - before.refresh, 'refresh calls caused by the attack').toBe(0);
-  expect(after.user - before.user, 'user endpoint calls caused by the attack').toBe(0);
+  expect(after.refresh - before.refresh, 'refresh calls caused by the attack').toBe(
+    expectations.refreshCalls ?? 0,
+  );
+  expect(after.user - before.user, 'user endpoint calls caused by the attack').toBe(
+    expectations.userCalls ?? 0,
+  );
+  if (expectations.revocations !== undefined) {
+    expect((target.revocations?.() ?? 0) - revocations, 'revocations caused by the attack').toBe(
+      expectations.revocations,
+    );
+  }
   for (const line of response.headers.getSetCookie()) {
     const cookie = parseSetCookie(line);
     if (isSessionCookie(cookie.name) || isTransactionCookie(cookie.name)) {
