@@ -60,7 +60,10 @@ function closeServer(server: Server): Promise<void> {
 
 /** The URL a person opens; a wildcard listen address is reached through loopback. */
 function publicUrl(config: AppConfig, server: Server): string {
-  const { port } = server.address() as AddressInfo;
+  return originOf(config, (server.address() as AddressInfo).port);
+}
+
+function originOf(config: AppConfig, port: number): string {
   const host = ['0.0.0.0', '::', ''].includes(config.host) ? '127.0.0.1' : config.host;
   return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
@@ -83,15 +86,23 @@ function announce(flavour: string, url: string, context: AppContext): void {
  * (known only once listening when neither `APP_URL` nor `OAUTH_REDIRECT_URI` names it).
  */
 async function serve(settled: Omit<AppContext, 'appUrl'>, createApp: CreateApp) {
-  const opened = await openStore(settled.config.sessionStore);
+  const { config } = settled;
+  const opened = await openStore(config.sessionStore);
   const server = createServer();
-  try {
-    await listen(server, settled.config);
-    const appUrl = settled.config.appUrl ?? publicUrl(settled.config, server);
-    // Handlers see URLs on this origin, never on the Host header.
+  // The app's origin is known before listening unless the port is picked then (PORT=0): the
+  // routes, and with them every start-up check of the configured URLs, come before the port
+  // opens whenever they can.
+  const known = config.appUrl ?? (config.port === 0 ? undefined : originOf(config, config.port));
+  const build = (appUrl: string) => {
     const routes = createRoutes({ ...settled, appUrl }, opened.store);
-    server.on('request', createApp(routes, appUrl));
-    return { server, closeStore: opened.close, context: { ...settled, appUrl } };
+    return { app: createApp(routes, appUrl), context: { ...settled, appUrl } };
+  };
+  try {
+    let built = known === undefined ? undefined : build(known);
+    await listen(server, config);
+    built ??= build(publicUrl(config, server));
+    server.on('request', built.app);
+    return { server, closeStore: opened.close, context: built.context };
   } catch (error) {
     if (server.listening) await closeServer(server);
     await opened.close();

@@ -30,7 +30,7 @@ export interface ExpressAdapterOptions {
 export type OAuthRouterPaths = OAuthRoutePaths;
 
 /** Turns an Express request into a Web Request on the trusted origin. */
-export function toWebRequest(req: ExpressRequest, origin: string): Request {
+export function toWebRequest(req: ExpressRequest, origin: string, signal?: AbortSignal): Request {
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
@@ -40,6 +40,7 @@ export function toWebRequest(req: ExpressRequest, origin: string): Request {
   return new Request(trustedUrl(origin, req.originalUrl), {
     method: req.method,
     headers,
+    signal,
     ...(hasBody ? { body: streamOf(req), duplex: 'half' } : {}),
   } as RequestInit);
 }
@@ -81,7 +82,13 @@ export function toExpress(
 ): RequestHandler {
   const origin = trustedOrigin(options.baseUrl);
   return (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
-    handler(toWebRequest(req, origin))
+    // The visitor leaving (the connection closing before the answer is written) aborts the Web
+    // request's signal, so what the handler is waiting on upstream is given up too.
+    const left = new AbortController();
+    res.once('close', () => {
+      if (!res.writableFinished) left.abort();
+    });
+    handler(toWebRequest(req, origin, left.signal))
       .then((response) => sendWebResponse(res, response))
       .catch(next);
   };

@@ -175,9 +175,8 @@ describe.each(MATRIX)('$name, hostile user API', (options) => {
   }
 });
 
-// Only the Hono adapter hands the handlers a request whose signal aborts when the visitor goes
-// away; the Express adapter's Web Request has no such signal yet (see SECURITY.md).
-describe.each(MATRIX.filter((o) => o.flavour === 'hono'))('$name, caller abort', (options) => {
+// Both adapters hand the handlers a request whose signal aborts when the visitor goes away.
+describe.each(MATRIX)('$name, caller abort', (options) => {
   let api: HostileApi;
   let target: Target;
 
