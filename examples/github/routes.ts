@@ -72,8 +72,10 @@ ${logoutForm(session, { action: LOGOUT_PATH })}
 export const PROFILE_MAX_BYTES = 1024 * 1024;
 
 /**
- * How long `/profile` waits for the whole user answer, body included (10 s), within the
- * session's own deadline (the core's `timeoutMs`): a server that drips its answer is a 504.
+ * The deadline of each request the app makes (the core's `timeoutMs`: the user answer, body
+ * included, and each token and revocation request), 10 s: a server that drips its answer is a
+ * 504 on `/profile`. It starts when the request is sent, so time spent waiting for another
+ * process's refresh does not count against the user request.
  */
 export const PROFILE_TIMEOUT_MS = 10_000;
 
@@ -96,7 +98,7 @@ function profileFailure(status: 502 | 504, error: string): Response {
 
 /**
  * The profile route: the user JSON as the provider answers it, read with `readBounded` (at
- * most {@link PROFILE_MAX_BYTES}) within {@link PROFILE_TIMEOUT_MS}, and given up when the
+ * most {@link PROFILE_MAX_BYTES}) within the session's deadline ({@link PROFILE_TIMEOUT_MS}), and given up when the
  * visitor goes away (`signal`). A body too large, a timeout, a network failure or a refused
  * redirect is a 502 or 504 JSON error, never a partial body; the session's own failures (an
  * ended grant, a store down) are the handlers'.
@@ -108,14 +110,10 @@ async function showProfile(
   signal?: AbortSignal,
 ): Promise<Response> {
   const [url, init] = userRequest(preset);
-  const deadline = AbortSignal.timeout(PROFILE_TIMEOUT_MS);
   let status: number;
   let body: string;
   try {
-    const upstream = await client.fetch(url, {
-      ...init,
-      signal: signal ? AbortSignal.any([signal, deadline]) : deadline,
-    });
+    const upstream = await client.fetch(url, { ...init, signal });
     if (upstream.status === 401) {
       void upstream.body?.cancel().catch(() => {});
       // The provider no longer accepts the token (revoked): log out, so `/` can log in afresh.
@@ -125,9 +123,8 @@ async function showProfile(
     status = upstream.ok ? 200 : 502;
     body = await readBounded(upstream, PROFILE_MAX_BYTES);
   } catch (error) {
-    const timedOut =
-      deadline.aborted || (error instanceof OAuth2Error && error.code === 'OAUTH_TIMEOUT');
-    if (timedOut) return profileFailure(504, 'upstream_timeout');
+    if (error instanceof OAuth2Error && error.code === 'OAUTH_TIMEOUT')
+      return profileFailure(504, 'upstream_timeout');
     if (error instanceof OAuth2Error && error.code === 'OAUTH_RESPONSE_TOO_LARGE')
       return profileFailure(502, 'upstream_response_too_large');
     // The visitor went away (nobody reads this answer), or the user API failed.
@@ -170,6 +167,7 @@ export function createRoutes(context: AppContext, store: SessionStore | undefine
     // The seed's login route is `/`: a visitor without a session is sent there.
     loginPath: '/',
     allowInsecureTransport: config.allowInsecureTransport,
+    timeoutMs: PROFILE_TIMEOUT_MS,
   });
   return {
     '/': get(auth.login),
