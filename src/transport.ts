@@ -94,8 +94,7 @@ export class Transport {
   async request(request: OutboundRequest): Promise<Response> {
     const limit = deadline(this.timeoutMs, request.init.signal, request.url);
     try {
-      const [response, hops] = await this.#follow(request, limit);
-      return watchBody(response, limit, request.url, hops > 0);
+      return await this.#follow(request, limit);
     } catch (error) {
       limit.clear();
       throw failure(error, limit);
@@ -103,22 +102,22 @@ export class Transport {
   }
 
   /** Sends one hop: `init` is complete (its signal the deadline's, its redirect mode set). */
-  async #fetch(url: string, init: RequestInit, limit: Deadline): Promise<Response> {
-    try {
-      // Called on globalThis, not detached: a browser's fetch refuses another `this`.
-      return await (this.#o.fetch ? this.#o.fetch(url, init) : globalThis.fetch(url, init));
-    } catch (cause) {
+  #fetch(url: string, init: RequestInit, limit: Deadline): Promise<Response> {
+    // Called on globalThis, not detached: a browser's fetch refuses another `this`.
+    const sent = this.#o.fetch ? this.#o.fetch(url, init) : globalThis.fetch(url, init);
+    return sent.catch((cause: unknown) => {
       throw networkFailure(cause, limit, url);
-    }
+    });
   }
 
-  /** The final response, and how many redirects led to it. */
-  async #follow(request: OutboundRequest, limit: Deadline): Promise<[Response, number]> {
+  /** The final response, watched (see `watchBody`), after the redirects that led to it. */
+  async #follow(request: OutboundRequest, limit: Deadline): Promise<Response> {
     const mode = request.init.redirect ?? 'follow';
     const signal = limit.signal;
     const redirect: RequestRedirect = mode === 'follow' ? 'manual' : mode;
     const init = { ...request.init, signal, redirect };
-    if (mode !== 'follow') return [await this.#fetch(request.url, init, limit), 0];
+    if (mode !== 'follow')
+      return watchBody(await this.#fetch(request.url, init, limit), limit, request.url, false);
     const { credentialHeaders } = request;
     for (
       let hop: OutboundRequest = { url: request.url, init, credentialHeaders }, hops = 0;
@@ -130,7 +129,7 @@ export class Transport {
       if (response.status === 0 && response.type === 'opaqueredirect')
         throw redirectError('opaque redirect', response);
       const location = REDIRECT.has(response.status) && response.headers.get('location');
-      if (!location) return [response, hops];
+      if (!location) return watchBody(response, limit, request.url, hops > 0);
       void response.body?.cancel().catch(() => {});
       if (hops === TRANSPORT_DEFAULTS.maxRedirects)
         throw redirectError('too many redirects', response);
