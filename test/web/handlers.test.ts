@@ -5,7 +5,6 @@
  */
 
 import type { Token } from 'oauth2-session';
-import { type DevProvider, startDevProvider } from 'oauth2-session/dev-provider';
 import { githubProvider } from 'oauth2-session/providers';
 import {
   createOAuthHandlers,
@@ -16,29 +15,20 @@ import {
   type SessionStore,
   SessionStoreUnavailableError,
 } from 'oauth2-session/web';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CookieJar } from './helpers/cookie-jar.js';
+import { sharedDevProvider } from './helpers/dev-provider.js';
 
 const SECRET = 'handlers-test-secret-0123456789-abcdef';
 const APP = 'http://127.0.0.1:5999';
 const CLIENT = { clientId: 'web-app', clientSecret: 'web-app-secret' };
 
-let provider: DevProvider;
-beforeAll(async () => {
-  provider = await startDevProvider({
-    autoApprove: true,
-    expiringTokens: true,
-    clients: [{ ...CLIENT, redirectUris: [`${APP}/callback`] }],
-  });
-});
-afterAll(async () => {
-  await provider?.close();
-});
+const dev = sharedDevProvider(CLIENT, APP, { expiringTokens: true });
 
 function handlersFor(session: OAuthHandlersOptions['session']): OAuthHandlers {
   return createOAuthHandlers({
     ...CLIENT,
-    provider: githubProvider({ baseUrl: provider.origin, apiUrl: provider.origin }),
+    provider: githubProvider({ baseUrl: dev.provider.origin, apiUrl: dev.provider.origin }),
     redirectUri: `${APP}/callback`,
     session,
     refresh: { pollIntervalMs: 10 },
@@ -61,7 +51,7 @@ async function logIn(handlers: OAuthHandlers, jar: CookieJar): Promise<Response>
 /** A route reading the provider's /user through the authenticated client. */
 const profile = (handlers: OAuthHandlers, jar: CookieJar) =>
   handlers.withClient(request('/profile', jar), async (client) => {
-    const upstream = await client.get(provider.userUrl);
+    const upstream = await client.get(dev.provider.userUrl);
     return Response.json(await upstream.json(), { status: upstream.status });
   });
 
@@ -115,8 +105,8 @@ describe('createOAuthHandlers with a server-side store', () => {
     const seen: string[] = [];
     const handlers = createOAuthHandlers({
       ...CLIENT,
-      authorizeUrl: provider.authorizeUrl,
-      tokenUrl: provider.tokenUrl,
+      authorizeUrl: dev.provider.authorizeUrl,
+      tokenUrl: dev.provider.tokenUrl,
       session: { secrets: SECRET, store },
       onLogout: (token) => {
         seen.push(token.access_token);
@@ -163,11 +153,11 @@ describe('createOAuthHandlers with a server-side store', () => {
     await logIn(handlers, jar);
     const id = await sessionId(handlers, jar);
     const stale = await expireStoredToken(store, id);
-    const refreshes = provider.counts.refresh;
+    const refreshes = dev.provider.counts.refresh;
     const response = await profile(handlers, jar);
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({ login: 'octocat' });
-    expect(provider.counts.refresh).toBe(refreshes + 1);
+    expect(dev.provider.counts.refresh).toBe(refreshes + 1);
     const fresh = (await store.get(id))!['token'] as Token;
     expect(fresh.access_token).not.toBe(stale.access_token);
     expect(fresh.refresh_token).not.toBe(stale.refresh_token);
@@ -180,12 +170,12 @@ describe('createOAuthHandlers with a server-side store', () => {
     const jar = new CookieJar();
     await logIn(processA, jar);
     await expireStoredToken(store, await sessionId(processA, jar));
-    const refreshes = provider.counts.refresh;
+    const refreshes = dev.provider.counts.refresh;
     const responses = await Promise.all(
       Array.from({ length: 12 }, (_, i) => profile(i % 2 ? processA : processB, jar)),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(12).fill(200));
-    expect(provider.counts.refresh).toBe(refreshes + 1);
+    expect(dev.provider.counts.refresh).toBe(refreshes + 1);
   });
 
   it('withClient: a refused refresh ends the session once and redirects to login', async () => {
@@ -195,8 +185,8 @@ describe('createOAuthHandlers with a server-side store', () => {
     const jar = new CookieJar();
     await logIn(processA, jar);
     await expireStoredToken(store, await sessionId(processA, jar));
-    provider.revokeAll();
-    const refreshes = provider.counts.refresh;
+    dev.provider.revokeAll();
+    const refreshes = dev.provider.counts.refresh;
     const responses = await Promise.all(
       Array.from({ length: 6 }, (_, i) => profile(i % 2 ? processA : processB, jar)),
     );
@@ -204,7 +194,7 @@ describe('createOAuthHandlers with a server-side store', () => {
       expect(response.status).toBe(302);
       expect(response.headers.get('location')).toBe('/login?return_to=%2Fprofile');
     }
-    expect(provider.counts.refresh).toBe(refreshes + 1);
+    expect(dev.provider.counts.refresh).toBe(refreshes + 1);
     expect(store.size).toBe(0);
   });
 });
@@ -218,10 +208,10 @@ describe('createOAuthHandlers with sealed-cookie sessions', () => {
     const token = session.get<Token>('token')!;
     session.set('token', { ...token, expires_at: Math.floor(Date.now() / 1000) - 10 });
     jar.apply(await handlers.sessions.commit(session));
-    const refreshes = provider.counts.refresh;
+    const refreshes = dev.provider.counts.refresh;
     const responses = await Promise.all(Array.from({ length: 5 }, () => profile(handlers, jar)));
     expect(responses.map((r) => r.status)).toEqual(Array(5).fill(200));
-    expect(provider.counts.refresh).toBe(refreshes + 1);
+    expect(dev.provider.counts.refresh).toBe(refreshes + 1);
     const written = responses[0]!.headers.getSetCookie();
     expect(written.some((c) => c.startsWith('oauth2_session='))).toBe(true);
   });
@@ -243,8 +233,8 @@ describe('createOAuthHandlers with sealed-cookie sessions', () => {
   it('secure: an https redirectUri gives __Host- Secure cookies', async () => {
     const handlers = createOAuthHandlers({
       ...CLIENT,
-      authorizeUrl: provider.authorizeUrl,
-      tokenUrl: provider.tokenUrl,
+      authorizeUrl: dev.provider.authorizeUrl,
+      tokenUrl: dev.provider.tokenUrl,
       redirectUri: 'https://app.example/callback',
       session: { secrets: SECRET },
     });

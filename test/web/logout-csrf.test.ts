@@ -7,7 +7,6 @@ import type { Token } from 'oauth2-session';
 import {
   CSRF_FIELD,
   CSRF_HEADER,
-  createOAuthHandlers,
   csrfToken,
   getField,
   logoutForm,
@@ -17,7 +16,7 @@ import {
 } from 'oauth2-session/web';
 import { describe, expect, it } from 'vitest';
 import type { CookieJar } from './helpers/cookie-jar.js';
-import { loggedInJar, recordingFetch } from './helpers/logged-in.js';
+import { loggedInJar, offlineHandlers, recordingFetch } from './helpers/logged-in.js';
 
 const SECRET = 'logout-csrf-secret-0123456789-abcdefghij';
 const APP = 'https://app.example';
@@ -26,17 +25,9 @@ const token: Token = { access_token: 'at-logout-csrf', token_type: 'Bearer' };
 
 function setup(extra: Partial<OAuthHandlersOptions> = {}) {
   const revocations = recordingFetch(() => new Response(null, { status: 200 }));
-  const handlers = createOAuthHandlers({
-    clientId: 'app',
-    clientSecret: 'app-secret',
-    server: {
-      authorization_endpoint: 'https://op.example/authorize',
-      token_endpoint: 'https://op.example/token',
-      revocation_endpoint: 'https://op.example/revoke',
-    },
+  const handlers = offlineHandlers(revocations.fetch, {
     appUrl: APP,
     session: { secrets: SECRET },
-    fetch: revocations.fetch,
     logger: { warn: () => {} },
     ...extra,
   });

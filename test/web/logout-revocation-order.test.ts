@@ -4,9 +4,9 @@
  * option (default console.warn) naming the code and the host, never a token.
  */
 import type { Token } from 'oauth2-session';
-import { createOAuthHandlers, type OAuthHandlersOptions } from 'oauth2-session/web';
+import type { OAuthHandlersOptions } from 'oauth2-session/web';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loggedInJar, recordingFetch } from './helpers/logged-in.js';
+import { loggedInJar, offlineHandlers, recordingFetch } from './helpers/logged-in.js';
 
 const SECRET = 'logout-order-secret-0123456789-abcdefghij';
 const APP = 'https://app.example';
@@ -29,17 +29,9 @@ function setup(answer: Answer, extra: Partial<OAuthHandlersOptions> = {}) {
     answer(new URLSearchParams(String(init.body)).get('token_type_hint')),
   );
   const lines: { fields: Record<string, unknown>; message: string }[] = [];
-  const handlers = createOAuthHandlers({
-    clientId: 'app',
-    clientSecret: 'app-secret',
-    server: {
-      authorization_endpoint: 'https://op.example/authorize',
-      token_endpoint: 'https://op.example/token',
-      revocation_endpoint: 'https://op.example/revoke',
-    },
+  const handlers = offlineHandlers(recorded.fetch, {
     appUrl: APP,
     session: { secrets: SECRET },
-    fetch: recorded.fetch,
     logger: { warn: (fields, message) => void lines.push({ fields, message }) },
     ...extra,
   });

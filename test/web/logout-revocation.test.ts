@@ -5,7 +5,6 @@
  */
 
 import type { Token } from 'oauth2-session';
-import { type DevProvider, startDevProvider } from 'oauth2-session/dev-provider';
 import { githubProvider } from 'oauth2-session/providers';
 import {
   createOAuthHandlers,
@@ -14,24 +13,16 @@ import {
   type OAuthHandlersOptions,
   tokenOf,
 } from 'oauth2-session/web';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '../harness/ports.js';
 import { CookieJar } from './helpers/cookie-jar.js';
+import { sharedDevProvider } from './helpers/dev-provider.js';
 
 const SECRET = 'logout-revocation-secret-0123456789-abcdef';
 const APP = 'http://127.0.0.1:5997';
 const CLIENT = { clientId: 'logout-app', clientSecret: 'logout-app-secret' };
 
-let provider: DevProvider;
-beforeAll(async () => {
-  provider = await startDevProvider({
-    autoApprove: true,
-    clients: [{ ...CLIENT, redirectUris: [`${APP}/callback`] }],
-  });
-});
-afterAll(async () => {
-  await provider?.close();
-});
+const dev = sharedDevProvider(CLIENT, APP);
 
 const request = (path: string, jar: CookieJar) =>
   new Request(new URL(path, APP), { headers: { cookie: jar.header() } });
@@ -39,7 +30,7 @@ const request = (path: string, jar: CookieJar) =>
 function handlersWith(extra: Partial<OAuthHandlersOptions>): OAuthHandlers {
   return createOAuthHandlers({
     ...CLIENT,
-    provider: githubProvider({ baseUrl: provider.origin, apiUrl: provider.origin }),
+    provider: githubProvider({ baseUrl: dev.provider.origin, apiUrl: dev.provider.origin }),
     redirectUri: `${APP}/callback`,
     session: { secrets: SECRET },
     ...extra,
@@ -57,7 +48,7 @@ async function logIn(handlers: OAuthHandlers, jar: CookieJar): Promise<Token> {
 
 const userStatus = async (token: Token) =>
   (
-    await fetch(provider.userUrl, {
+    await fetch(dev.provider.userUrl, {
       headers: { authorization: `Bearer ${token.access_token}`, 'user-agent': 'test' },
     })
   ).status;
@@ -75,18 +66,18 @@ describe('createOAuthHandlers logout revocation', () => {
     const jar = new CookieJar();
     const token = await logIn(handlers, jar);
     expect(await userStatus(token)).toBe(200);
-    const revokes = provider.counts.revoke;
+    const revokes = dev.provider.counts.revoke;
     const logout = await handlers.logout(request('/logout', jar));
     expect(logout.status).toBe(302);
     expect(store.size).toBe(0);
-    expect(provider.counts.revoke).toBe(revokes + 1);
+    expect(dev.provider.counts.revoke).toBe(revokes + 1);
     expect(await userStatus(token)).toBe(401);
     expect(seen).toEqual([token.access_token]);
   });
 
   it('logout: a revocation endpoint that cannot be reached still logs out and calls onLogout', async () => {
     const closed = `http://127.0.0.1:${await freePort()}`;
-    const preset = githubProvider({ baseUrl: provider.origin, apiUrl: provider.origin });
+    const preset = githubProvider({ baseUrl: dev.provider.origin, apiUrl: dev.provider.origin });
     let called = 0;
     const handlers = handlersWith({
       server: { ...preset.server, revocation_endpoint: `${closed}/revoke` },
@@ -107,16 +98,16 @@ describe('createOAuthHandlers logout revocation', () => {
   it('logout: without a revocation endpoint nothing is revoked', async () => {
     const handlers = createOAuthHandlers({
       ...CLIENT,
-      authorizeUrl: provider.authorizeUrl,
-      tokenUrl: provider.tokenUrl,
+      authorizeUrl: dev.provider.authorizeUrl,
+      tokenUrl: dev.provider.tokenUrl,
       redirectUri: `${APP}/callback`,
       session: { secrets: SECRET },
     });
     const jar = new CookieJar();
     const token = await logIn(handlers, jar);
-    const revokes = provider.counts.revoke;
+    const revokes = dev.provider.counts.revoke;
     expect((await handlers.logout(request('/logout', jar))).status).toBe(302);
-    expect(provider.counts.revoke).toBe(revokes);
+    expect(dev.provider.counts.revoke).toBe(revokes);
     expect(await userStatus(token)).toBe(200);
   });
 });

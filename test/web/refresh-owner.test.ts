@@ -5,7 +5,6 @@
  */
 
 import type { Token } from 'oauth2-session';
-import { type DevProvider, startDevProvider } from 'oauth2-session/dev-provider';
 import { githubProvider } from 'oauth2-session/providers';
 import {
   createOAuthHandlers,
@@ -16,24 +15,15 @@ import {
   TOKEN_KEY,
   tokenOf,
 } from 'oauth2-session/web';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CookieJar } from './helpers/cookie-jar.js';
+import { sharedDevProvider } from './helpers/dev-provider.js';
 
 const SECRET = 'refresh-owner-test-secret-0123456789-abcdef';
 const APP = 'http://127.0.0.1:5998';
 const CLIENT = { clientId: 'owner-app', clientSecret: 'owner-app-secret' };
 
-let provider: DevProvider;
-beforeAll(async () => {
-  provider = await startDevProvider({
-    autoApprove: true,
-    expiringTokens: true,
-    clients: [{ ...CLIENT, redirectUris: [`${APP}/callback`] }],
-  });
-});
-afterAll(async () => {
-  await provider?.close();
-});
+const dev = sharedDevProvider(CLIENT, APP, { expiringTokens: true });
 
 /** A MemoryStore that counts its writes (set and replace), with or without its lock. */
 class CountingStore implements SessionStore {
@@ -62,7 +52,7 @@ class CountingStore implements SessionStore {
 function handlersFor(store?: SessionStore): OAuthHandlers {
   return createOAuthHandlers({
     ...CLIENT,
-    provider: githubProvider({ baseUrl: provider.origin, apiUrl: provider.origin }),
+    provider: githubProvider({ baseUrl: dev.provider.origin, apiUrl: dev.provider.origin }),
     redirectUri: `${APP}/callback`,
     session: { secrets: SECRET, store },
     refresh: { pollIntervalMs: 10 },
@@ -81,7 +71,7 @@ async function logIn(handlers: OAuthHandlers, jar: CookieJar): Promise<void> {
 
 const profile = (handlers: OAuthHandlers, jar: CookieJar) =>
   handlers.withClient(request('/profile', jar), async (client) => {
-    const upstream = await client.get(provider.userUrl);
+    const upstream = await client.get(dev.provider.userUrl);
     return new Response(await upstream.text(), { status: upstream.status });
   });
 
@@ -106,11 +96,11 @@ describe('createOAuthHandlers refresh owner', () => {
       const handlers = handlersFor(store);
       const jar = new CookieJar();
       const { id, stale } = await loggedInExpired(handlers, store, jar);
-      const refreshes = provider.counts.refresh;
+      const refreshes = dev.provider.counts.refresh;
       store.writes = 0;
       const response = await profile(handlers, jar);
       expect(response.status).toBe(200);
-      expect(provider.counts.refresh).toBe(refreshes + 1);
+      expect(dev.provider.counts.refresh).toBe(refreshes + 1);
       expect(store.writes).toBe(1);
       const fresh = tokenOf(await store.get(id))!;
       expect(fresh.access_token).not.toBe(stale.access_token);
@@ -122,11 +112,11 @@ describe('createOAuthHandlers refresh owner', () => {
     const handlers = handlersFor(store);
     const jar = new CookieJar();
     await loggedInExpired(handlers, store, jar);
-    const refreshes = provider.counts.refresh;
+    const refreshes = dev.provider.counts.refresh;
     store.writes = 0;
     const responses = await Promise.all(Array.from({ length: 8 }, () => profile(handlers, jar)));
     expect(responses.map((r) => r.status)).toEqual(Array(8).fill(200));
-    expect(provider.counts.refresh).toBe(refreshes + 1);
+    expect(dev.provider.counts.refresh).toBe(refreshes + 1);
     expect(store.writes).toBe(1);
   });
 
@@ -137,7 +127,7 @@ describe('createOAuthHandlers refresh owner', () => {
     const { id } = await loggedInExpired(handlers, store, jar);
     store.writes = 0;
     await handlers.withClient(request('/profile', jar), async (client, { session }) => {
-      await (await client.get(provider.userUrl)).text();
+      await (await client.get(dev.provider.userUrl)).text();
       session.set('theme', 'dark');
       return new Response('ok');
     });
@@ -155,9 +145,9 @@ describe('createOAuthHandlers refresh owner', () => {
     const token = session.get<Token>(TOKEN_KEY)!;
     session.set(TOKEN_KEY, { ...token, expires_at: Math.floor(Date.now() / 1000) - 10 });
     jar.apply(await handlers.sessions.commit(session));
-    const refreshes = provider.counts.refresh;
+    const refreshes = dev.provider.counts.refresh;
     const responses = await Promise.all(Array.from({ length: 4 }, () => profile(handlers, jar)));
-    expect(provider.counts.refresh).toBe(refreshes + 1);
+    expect(dev.provider.counts.refresh).toBe(refreshes + 1);
     const tokens = new Set<string>();
     for (const response of responses) {
       const next = new CookieJar().apply(response.headers.getSetCookie());

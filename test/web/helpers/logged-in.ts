@@ -1,6 +1,11 @@
 /** A browser holding a session with `token`, made through the handlers' own session manager. */
 import type { Token } from 'oauth2-session';
-import { type OAuthHandlers, setField } from 'oauth2-session/web';
+import {
+  createOAuthHandlers,
+  type OAuthHandlers,
+  type OAuthHandlersOptions,
+  setField,
+} from 'oauth2-session/web';
 import { CookieJar } from './cookie-jar.js';
 
 /** A jar whose session holds `token` (and `csrf` when given), as a callback would leave it. */
@@ -26,4 +31,25 @@ export function recordingFetch(
     return answer(url, init);
   };
   return { calls, fetch: fetch as typeof globalThis.fetch };
+}
+
+/** The endpoints of a server that only a recording `fetch` answers (nothing is sent anywhere). */
+export const OFFLINE_SERVER = Object.freeze({
+  authorization_endpoint: 'https://op.example/authorize',
+  token_endpoint: 'https://op.example/token',
+  revocation_endpoint: 'https://op.example/revoke',
+});
+
+/** Handlers for the confidential client `app` on {@link OFFLINE_SERVER}, answered by `fetch`. */
+export function offlineHandlers(
+  fetch: typeof globalThis.fetch,
+  options: Partial<OAuthHandlersOptions> & Pick<OAuthHandlersOptions, 'session'>,
+): OAuthHandlers {
+  return createOAuthHandlers({
+    clientId: 'app',
+    clientSecret: 'app-secret',
+    server: OFFLINE_SERVER,
+    fetch,
+    ...options,
+  });
 }
