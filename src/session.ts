@@ -14,7 +14,6 @@ import { exchangeCode } from './grants/authorization-code.js';
 import { ClientCredentialsGrant } from './grants/client-credentials.js';
 import { passwordParams } from './grants/password.js';
 import { RefreshGrant } from './grants/refresh-token.js';
-import type { GrantRequest } from './grants/token-requester.js';
 import { type ComplianceHookMap, type ComplianceHookName, HookRegistry } from './hooks.js';
 import {
   type AuthorizationUrlResult,
@@ -37,9 +36,9 @@ import { codeChallengeS256, createCodeVerifier } from './pkce.js';
 import { fetchWithToken, type ResourceClient } from './resource.js';
 import { revoke } from './revocation.js';
 import { checkServer, endpointUrl, type ServerEndpoint } from './server.js';
-import { scopeChange, type Token } from './token.js';
+import type { Token } from './token.js';
 import { bearer } from './token-attachment.js';
-import { requestToken } from './token-endpoint.js';
+import { grantRequester } from './token-endpoint.js';
 import { type Renewal, TokenLifecycle } from './token-lifecycle.js';
 import { Transport } from './transport.js';
 
@@ -316,17 +315,8 @@ export class OAuth2Session {
   /** The token requests of one call, after its `clientSecret` (remembered for later refreshes). */
   #requester(options: TokenRequestOptions) {
     if (options.clientSecret !== undefined) this.#clientSecret = options.clientSecret;
-    return async (request: GrantRequest): Promise<Token> => {
-      const params = { ...request.extraParams, ...request.params };
-      const nowSeconds = (this.#o.clock ?? Date.now)() / 1000;
-      const tokenTypes = (this.#o.tokenAttachment ?? bearer).tokenTypes;
-      const { url, headers, signal, requestedScope } = request;
-      const call = { url, params, headers, signal, requestedScope, nowSeconds, tokenTypes };
-      const token = await requestToken(this.#endpointClient, call);
-      const change = scopeChange(request.requestedScope, token);
-      if (change) this.#o.onScopeChanged?.(change);
-      return token;
-    };
+    const tokenTypes = (this.#o.tokenAttachment ?? bearer).tokenTypes;
+    return grantRequester(this.#endpointClient, { ...this.#o, tokenTypes });
   }
 
   #refreshCall(url: UrlArg, options: RefreshTokenOptions): Promise<Token> {

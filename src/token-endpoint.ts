@@ -15,8 +15,10 @@ import {
   readEndpointAnswer,
 } from './endpoint.js';
 import { OAuth2Error } from './errors.js';
+import type { GrantRequest, TokenRequester } from './grants/token-requester.js';
 import type { TokenRequestParts } from './hooks.js';
-import { normalizeToken, type Token } from './token.js';
+import type { ScopeChange } from './options.js';
+import { normalizeToken, scopeChange, type Token } from './token.js';
 
 /** Token request parameters; `undefined` values are left out. */
 export type TokenParams = EndpointParams;
@@ -55,6 +57,30 @@ export async function requestToken(client: EndpointClient, call: TokenCall): Pro
   const { fields, response } = await callEndpoint(client, sent);
   if (!fields) throw notFields(response);
   return normalizeToken(fields, call.nowSeconds, call.requestedScope, call.tokenTypes);
+}
+
+/** What {@link grantRequester} binds: the client's clock, token types and scope report. */
+export interface GrantRequesterOptions {
+  readonly clock?: (() => number) | undefined;
+  readonly tokenTypes: readonly string[];
+  readonly onScopeChanged?: ((change: ScopeChange) => void) | undefined;
+}
+
+/**
+ * The {@link TokenRequester} a grant uses: the grant's parameters over its extra ones, the token
+ * endpoint pipeline, and a granted scope other than the requested one reported.
+ */
+export function grantRequester(client: EndpointClient, o: GrantRequesterOptions): TokenRequester {
+  return async (request: GrantRequest): Promise<Token> => {
+    const params = { ...request.extraParams, ...request.params };
+    const nowSeconds = (o.clock ?? Date.now)() / 1000;
+    const { url, headers, signal, requestedScope } = request;
+    const call = { url, params, headers, signal, requestedScope, nowSeconds };
+    const token = await requestToken(client, { ...call, tokenTypes: o.tokenTypes });
+    const change = scopeChange(requestedScope, token);
+    if (change) o.onScopeChanged?.(change);
+    return token;
+  };
 }
 
 /**
