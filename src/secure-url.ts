@@ -15,14 +15,17 @@ export function isLoopback(hostname: string): boolean {
 }
 
 /**
- * Reads `OAUTH2_INSECURE_TRANSPORT` without importing `node:`; runtimes without `process`,
- * or that deny env access (Deno without --allow-env), count as unset.
+ * Reads `OAUTH2_INSECURE_TRANSPORT`, or its alias `OAUTHLIB_INSECURE_TRANSPORT` (oauthlib's
+ * name, so that one deployment switch serves both), without importing `node:`; runtimes
+ * without `process`, or that deny env access (Deno without --allow-env), count as unset.
  */
 function envAllowsInsecure(): boolean {
   try {
     const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
       ?.env;
-    return env?.['OAUTH2_INSECURE_TRANSPORT'] === '1';
+    return (
+      env?.['OAUTH2_INSECURE_TRANSPORT'] === '1' || env?.['OAUTHLIB_INSECURE_TRANSPORT'] === '1'
+    );
   } catch {
     return false;
   }
@@ -30,7 +33,8 @@ function envAllowsInsecure(): boolean {
 
 /**
  * Whether plain http to non-loopback hosts is allowed: the option when set (an explicit
- * `false` wins over the environment), else `OAUTH2_INSECURE_TRANSPORT=1`.
+ * `false` wins over the environment), else `OAUTH2_INSECURE_TRANSPORT=1` (or its alias
+ * `OAUTHLIB_INSECURE_TRANSPORT=1`).
  */
 export function insecureAllowed(option: boolean | undefined): boolean {
   return option ?? envAllowsInsecure();
