@@ -84,6 +84,7 @@ export type {
   TokenResponseHook,
 } from './hooks.js';
 export {
+  type AuthorizationUrlOptions,
   type AuthorizationUrlResult,
   type ClientCredentialsOptions,
   defaults,

@@ -163,6 +163,12 @@ export interface PasswordTokenOptions extends TokenRequestOptions {
   scope?: string | readonly string[] | undefined;
 }
 
+/** Options of `OAuth2Session.authorizationUrl` (requests-oauthlib's `state=`). */
+export interface AuthorizationUrlOptions {
+  /** This URL's state, a non-empty string; default a fresh one (see the `state` option). */
+  state?: string | undefined;
+}
+
 /** What `OAuth2Session.authorizationUrl` answers; keep `state` and `codeVerifier`. */
 export interface AuthorizationUrlResult {
   url: string;

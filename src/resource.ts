@@ -9,6 +9,7 @@
 import type { HookRegistry, ResourceRequest } from './hooks.js';
 import type { Token } from './token.js';
 import { attachToken, type TokenAttachment } from './token-attachment.js';
+import type { Renewal, TokenLifecycle } from './token-lifecycle.js';
 import type { OutboundRequest, Transport } from './transport.js';
 
 /** RFC 6750 section 3.1: the resource server says the token is bad, so a renewal may help. */
@@ -24,6 +25,30 @@ export interface ResourceClient {
   fresh(): Promise<Token>;
   /** A new token after `rejected` got a 401, or undefined when the session cannot renew. */
   renewAfterRejection(rejected: Token): Promise<Token> | undefined;
+}
+
+/** What {@link resourceClient} binds: the session's parts, its token and how to renew it. */
+export interface ResourceSession {
+  readonly clientId: string;
+  readonly transport: Transport;
+  readonly hooks: HookRegistry;
+  readonly attachment: TokenAttachment;
+  readonly lifecycle: TokenLifecycle;
+  /** How `token` can be renewed now, if at all. */
+  renewal(token: Token): Renewal;
+}
+
+/** A session's {@link ResourceClient}: its token kept fresh, renewed after a rejection. */
+export function resourceClient(s: ResourceSession): ResourceClient {
+  const { lifecycle, renewal } = s;
+  return {
+    ...s,
+    fresh: () => lifecycle.fresh(lifecycle.token && renewal(lifecycle.token)),
+    renewAfterRejection(rejected) {
+      const renew = renewal(rejected);
+      return renew && lifecycle.afterRejection(rejected, renew);
+    },
+  };
 }
 
 /**

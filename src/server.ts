@@ -6,6 +6,7 @@
  * @module
  */
 
+import { misuse } from './errors.js';
 import type { EndpointName } from './hooks.js';
 import type { Transport } from './transport.js';
 
@@ -78,6 +79,24 @@ export function endpointUrl(
 ): string | undefined {
   const value = server?.[endpointField(endpoint)];
   return typeof value === 'string' && value ? value : undefined;
+}
+
+/**
+ * The URL a method was given, else the server's `endpoint`, held to the transport's https rule.
+ *
+ * @throws TypeError `ERR_MISSING_OPTION` when neither is there; InsecureTransportError
+ */
+export function checkedEndpoint(
+  transport: Transport,
+  server: AuthorizationServer | undefined,
+  url: string | URL | undefined,
+  endpoint: ServerEndpoint,
+): URL {
+  const what = `${endpoint} url`;
+  const target = url ?? endpointUrl(server, endpoint);
+  if (target === undefined)
+    throw misuse(`${what} is required (or a server with one)`, 'ERR_MISSING_OPTION');
+  return transport.checkUrl(target, what);
 }
 
 /**

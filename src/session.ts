@@ -16,6 +16,7 @@ import { passwordParams } from './grants/password.js';
 import { RefreshGrant } from './grants/refresh-token.js';
 import { type ComplianceHookMap, type ComplianceHookName, HookRegistry } from './hooks.js';
 import {
+  type AuthorizationUrlOptions,
   type AuthorizationUrlResult,
   type ClientCredentialsOptions,
   checkOptions,
@@ -33,9 +34,9 @@ import {
   urlAndOptions,
 } from './options.js';
 import { codeChallengeS256, createCodeVerifier } from './pkce.js';
-import { fetchWithToken, type ResourceClient } from './resource.js';
+import { fetchWithToken, type ResourceClient, resourceClient } from './resource.js';
 import { revoke } from './revocation.js';
-import { checkServer, endpointUrl, type ServerEndpoint } from './server.js';
+import { checkedEndpoint, checkServer, type ServerEndpoint } from './server.js';
 import type { Token } from './token.js';
 import { bearer } from './token-attachment.js';
 import { grantRequester } from './token-endpoint.js';
@@ -99,17 +100,14 @@ export class OAuth2Session {
   }
 
   get #resourceClient(): ResourceClient {
-    this.#resource ??= {
+    this.#resource ??= resourceClient({
       clientId: this.clientId,
       transport: this.#transport,
       hooks: this.#hooks,
       attachment: this.#o.tokenAttachment ?? bearer,
-      fresh: () => this.#lifecycle.fresh(this.token && this.#renewal(this.token)),
-      renewAfterRejection: (rejected) => {
-        const renewal = this.#renewal(rejected);
-        return renewal && this.#lifecycle.afterRejection(rejected, renewal);
-      },
-    };
+      lifecycle: this.#lifecycle,
+      renewal: (token) => this.#renewal(token),
+    });
     return this.#resource;
   }
 
@@ -152,15 +150,18 @@ export class OAuth2Session {
    * challenge, and keeps both on the session.
    *
    * @param url default the server's `authorization_endpoint`
-   * @throws TypeError when `extraParams` tries to set a reserved parameter
+   * @param options.state this URL's state (a non-empty string), in place of a fresh one
+   * @throws TypeError when `extraParams` tries to set a reserved parameter, or for an empty state
    */
   async authorizationUrl(
     url?: string | URL,
     extraParams?: Record<string, string>,
+    options?: AuthorizationUrlOptions,
   ): Promise<AuthorizationUrlResult> {
     const endpoint = this.#endpoint(url, 'authorization');
-    const state = newState(this.#o.state);
-    const codeVerifier = this.#pkce ? (this.#o.codeVerifier ?? createCodeVerifier()) : undefined;
+    const state = newState(options?.state ?? this.#o.state);
+    const codeVerifier =
+      this.#o.pkce !== false ? (this.#o.codeVerifier ?? createCodeVerifier()) : undefined;
     const codeChallenge = codeVerifier && (await codeChallengeS256(codeVerifier));
     this.#state = state;
     this.#codeVerifier = codeVerifier;
@@ -173,6 +174,16 @@ export class OAuth2Session {
       extraParams,
     });
     return { url: built.href, state, codeVerifier };
+  }
+
+  /**
+   * A fresh state (256 random bits, or the `state` factory's), kept on the session as
+   * {@link authorizationUrl} keeps its own: for an authorization URL built elsewhere.
+   */
+  newState(): string {
+    const factory = this.#o.state;
+    this.#state = newState(typeof factory === 'function' ? factory : undefined);
+    return this.#state;
   }
 
   /**
@@ -200,7 +211,7 @@ export class OAuth2Session {
         code,
         redirectUri: o.redirectUri ?? this.#o.redirectUri,
         codeVerifier: o.codeVerifier ?? this.#codeVerifier,
-        pkce: this.#pkce,
+        pkce: this.#o.pkce !== false,
         scope: this.scope,
       }),
     );
@@ -299,17 +310,9 @@ export class OAuth2Session {
     return this.fetch(url, { ...init, method: 'DELETE' });
   }
 
-  get #pkce(): boolean {
-    return this.#o.pkce !== false;
-  }
-
   /** The URL given, else the server's; held to the transport's rule either way. */
   #endpoint(url: UrlArg, endpoint: ServerEndpoint): URL {
-    const what = `${endpoint} url`;
-    const target = url ?? endpointUrl(this.#r.server, endpoint);
-    if (target === undefined)
-      throw misuse(`${what} is required (or a server with one)`, 'ERR_MISSING_OPTION');
-    return this.#transport.checkUrl(target, what);
+    return checkedEndpoint(this.#transport, this.#r.server, url, endpoint);
   }
 
   /** The token requests of one call, after its `clientSecret` (remembered for later refreshes). */
