@@ -45,20 +45,48 @@ const formEncode = (value: string) => new URLSearchParams([['', value]]).toStrin
 const named = (method: string, fn: (request: ClientAuthRequest) => void): ClientAuthentication =>
   Object.assign(fn, { method });
 
-function requireSecret(method: string, secret: unknown): asserts secret is string {
-  if (typeof secret !== 'string' || !secret)
+function requireSecret(
+  method: string,
+  secret: unknown,
+  allowEmpty?: boolean,
+): asserts secret is string {
+  if (typeof secret !== 'string' || !(secret || allowEmpty))
     throw misuse(`clientAuth ${method} needs clientSecret`, 'ERR_MISSING_OPTION');
+}
+
+/** Options of {@link clientSecretBasic}, for servers that ask for more than RFC 6749 does. */
+export interface ClientSecretBasicOptions {
+  /**
+   * Also send `client_id` in the body (requests-oauthlib's `include_client_id`), for servers
+   * that want both. Default false: RFC 6749 section 2.3.1 wants one method per request.
+   */
+  includeClientId?: boolean | undefined;
+  /**
+   * Accept an empty secret (Basic with an empty password, as requests-oauthlib sends for
+   * `client_secret=""`), for a server that requires it. Default false: an empty secret is
+   * refused, so that a missing one is never sent by accident.
+   */
+  allowEmpty?: boolean | undefined;
 }
 
 /**
  * HTTP Basic with the form-urlencoded id and secret.
  *
  * @see RFC 6749 section 2.3.1
+ * @example
+ * ```ts
+ * clientAuth: clientSecretBasic(secret, { includeClientId: true }); // Basic and client_id
+ * clientAuth: clientSecretBasic('', { allowEmpty: true }); // Basic, empty password
+ * ```
  */
-export function clientSecretBasic(secret: string): ClientAuthentication {
-  requireSecret('client_secret_basic', secret);
-  return named('client_secret_basic', ({ clientId, headers }) => {
+export function clientSecretBasic(
+  secret: string,
+  options: ClientSecretBasicOptions = {},
+): ClientAuthentication {
+  requireSecret('client_secret_basic', secret, options.allowEmpty);
+  return named('client_secret_basic', ({ clientId, headers, body }) => {
     headers.set('authorization', `Basic ${btoa(`${formEncode(clientId)}:${formEncode(secret)}`)}`);
+    if (options.includeClientId) body.set('client_id', clientId);
   });
 }
 

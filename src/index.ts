@@ -19,6 +19,7 @@ export {
   type ClientAuthMethod,
   type ClientAuthRequest,
   type ClientCredentials,
+  type ClientSecretBasicOptions,
   clientAuthMethod,
   clientSecretBasic,
   clientSecretPost,
