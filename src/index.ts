@@ -96,6 +96,7 @@ export {
   type RefreshTokenOptions,
   type RevokeTokenOptions,
   type ScopeChange,
+  type SessionRequestInit,
   type TokenRequestOptions,
 } from './options.js';
 export { codeChallengeS256, createCodeVerifier } from './pkce.js';

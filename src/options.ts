@@ -111,6 +111,22 @@ export interface OAuth2SessionOptions {
   requireIssuer?: boolean | undefined;
 }
 
+/**
+ * The `RequestInit` of a request through a session (`OAuth2Session.fetch` and its verbs).
+ *
+ * @example
+ * ```ts
+ * await session.get(JWKS_URL, { withholdToken: true }); // a public resource: no token sent
+ * ```
+ */
+export interface SessionRequestInit extends RequestInit {
+  /**
+   * Send this one request without the token (requests-oauthlib's `withhold_token`): none
+   * attached, no renewal, no retry after a 401; still through the transport and its rules.
+   */
+  withholdToken?: boolean | undefined;
+}
+
 /** Options every token request takes. */
 export interface TokenRequestOptions {
   /** Overrides the session's secret; remembered for later refreshes. */

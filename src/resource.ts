@@ -7,6 +7,7 @@
  */
 
 import type { HookRegistry, ResourceRequest } from './hooks.js';
+import type { SessionRequestInit } from './options.js';
 import type { Token } from './token.js';
 import { attachToken, type TokenAttachment } from './token-attachment.js';
 import type { Renewal, TokenLifecycle } from './token-lifecycle.js';
@@ -54,18 +55,20 @@ export function resourceClient(s: ResourceSession): ResourceClient {
 /**
  * `fetch` with the token: refreshed first when about to expire, and once more after a 401
  * `invalid_token` challenge, then retried once (only when the body can be sent again: a
- * `ReadableStream` body cannot, and that 401 is answered as is).
+ * `ReadableStream` body cannot, and that 401 is answered as is). With `withholdToken`, none of
+ * that: the request goes without the token.
  */
 export async function fetchWithToken(
   client: ResourceClient,
   input: RequestInfo | URL,
-  init: RequestInit,
+  { withholdToken, ...init }: SessionRequestInit,
 ): Promise<Response> {
   const request =
     input instanceof Request
       ? await fromRequest(input, init)
       : { url: String(input), init: init as OutboundRequest['init'] };
   client.transport.checkUrl(request.url, 'request url');
+  if (withholdToken) return send(client, request);
   const token = await client.fresh();
   const response = await send(client, request, token);
   if (response.status !== 401 || request.init.body instanceof ReadableStream) return response;
@@ -87,15 +90,15 @@ async function fromRequest(input: Request, init: RequestInit): Promise<OutboundR
   return { url: merged.url, init: { method, signal, redirect, body, headers: merged.headers } };
 }
 
-/** Attaches the token, runs the `resource.request` hooks, sends through the transport. */
-async function send(client: ResourceClient, { url, init }: OutboundRequest, token: Token) {
+/** Attaches the token (if any), runs the `resource.request` hooks, sends through the transport. */
+async function send(client: ResourceClient, { url, init }: OutboundRequest, token?: Token) {
   const request: ResourceRequest = {
     url,
     method: init.method ?? 'GET',
     headers: new Headers(init.headers),
     body: init.body,
   };
-  const attached = attachToken(client.attachment, request, token);
+  const attached = token && attachToken(client.attachment, request, token);
   if (attached) await attached; // a strategy that signs (DPoP) is async; Bearer is not
   const hooked = client.hooks.has('resource.request')
     ? await runHooks(client, request, token)
@@ -109,7 +112,7 @@ async function send(client: ResourceClient, { url, init }: OutboundRequest, toke
 async function runHooks(
   client: ResourceClient,
   request: ResourceRequest,
-  token: Token,
+  token: Token | undefined,
 ): Promise<ResourceRequest> {
   const context = { endpoint: 'resource' as const, clientId: client.clientId, token };
   const { url } = request; // a hook may change it in place

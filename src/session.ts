@@ -28,6 +28,7 @@ import {
   type ResolvedOptions,
   type RevokeTokenOptions,
   resolveOptions,
+  type SessionRequestInit,
   spaceScope,
   type TokenRequestOptions,
   type UrlArg,
@@ -78,15 +79,14 @@ export class OAuth2Session {
 
   constructor(o: OAuth2SessionOptions) {
     checkOptions(o);
-    const r = resolveOptions(o);
     this.#o = o;
-    this.#r = r;
+    this.#r = resolveOptions(o);
     this.clientId = o.clientId;
     this.#clientSecret = o.clientSecret;
     this.#state = typeof o.state === 'string' ? o.state : undefined;
     this.#codeVerifier = o.codeVerifier;
     this.#transport = new Transport(o);
-    if (r.server) checkServer(r.server, this.#transport);
+    if (this.#r.server) checkServer(this.#r.server, this.#transport);
     this.#hooks = new HookRegistry(o.provider?.hooks, o.hooks);
     this.#lifecycle = new TokenLifecycle(o);
   }
@@ -281,7 +281,9 @@ export class OAuth2Session {
    * `fetch` with the token attached by the session's strategy (Bearer, RFC 6750 section 2.1),
    * renewed first when about to expire and once after a 401 `invalid_token` (then retried, when
    * the body can be sent again). The timeout and the caller's signal bound the whole exchange,
-   * body included; a redirect to another origin never carries the token.
+   * body included; a redirect to another origin never carries the token. A
+   * {@link SessionRequestInit} with `withholdToken: true` sends one request without it (typed as
+   * the global `fetch` takes it; the verb methods take a `SessionRequestInit` literal).
    *
    * @throws TokenExpiredError, UnsupportedTokenTypeError, InsecureTransportError, TimeoutError
    */
@@ -290,24 +292,18 @@ export class OAuth2Session {
   }
 
   /** `fetch(url, { ...init, method: 'GET' })`. */
-  get(url: string | URL, init?: RequestInit): Promise<Response> {
-    return this.fetch(url, { ...init, method: 'GET' });
-  }
+  readonly get = this.#verb('GET');
   /** `fetch(url, { ...init, method: 'POST' })`. */
-  post(url: string | URL, init?: RequestInit): Promise<Response> {
-    return this.fetch(url, { ...init, method: 'POST' });
-  }
+  readonly post = this.#verb('POST');
   /** `fetch(url, { ...init, method: 'PUT' })`. */
-  put(url: string | URL, init?: RequestInit): Promise<Response> {
-    return this.fetch(url, { ...init, method: 'PUT' });
-  }
+  readonly put = this.#verb('PUT');
   /** `fetch(url, { ...init, method: 'PATCH' })`. */
-  patch(url: string | URL, init?: RequestInit): Promise<Response> {
-    return this.fetch(url, { ...init, method: 'PATCH' });
-  }
+  readonly patch = this.#verb('PATCH');
   /** `fetch(url, { ...init, method: 'DELETE' })`. */
-  delete(url: string | URL, init?: RequestInit): Promise<Response> {
-    return this.fetch(url, { ...init, method: 'DELETE' });
+  readonly delete = this.#verb('DELETE');
+
+  #verb(method: string) {
+    return (url: string | URL, init?: SessionRequestInit) => this.fetch(url, { ...init, method });
   }
 
   /** The URL given, else the server's; held to the transport's rule either way. */
