@@ -127,7 +127,13 @@ export {
   parseScope,
   type Token,
 } from './token.js';
-export { attachToken, bearer, type TokenAttachment } from './token-attachment.js';
+export {
+  attachToken,
+  bearer,
+  bearerInBody,
+  bearerInQuery,
+  type TokenAttachment,
+} from './token-attachment.js';
 export {
   type ReadTokenOptions,
   readTokenResponse,

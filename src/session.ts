@@ -93,9 +93,8 @@ export class OAuth2Session {
 
   /** The session's side of the endpoint pipeline, made on first use (a web app builds a session per request). */
   get #endpointClient(): EndpointClient {
-    if (this.#client) return this.#client;
     const o = { ...this.#r, clientId: this.clientId, maxResponseBytes: this.#o.maxResponseBytes };
-    this.#client = sessionClient(o, this.#transport, this.#hooks, () => this.#clientSecret);
+    this.#client ??= sessionClient(o, this.#transport, this.#hooks, () => this.#clientSecret);
     return this.#client;
   }
 

@@ -75,8 +75,9 @@ export function grantRequester(client: EndpointClient, o: GrantRequesterOptions)
     const params = { ...request.extraParams, ...request.params };
     const nowSeconds = (o.clock ?? Date.now)() / 1000;
     const { url, headers, signal, requestedScope } = request;
-    const call = { url, params, headers, signal, requestedScope, nowSeconds };
-    const token = await requestToken(client, { ...call, tokenTypes: o.tokenTypes });
+    const { tokenTypes } = o;
+    const call = { url, params, headers, signal, requestedScope, nowSeconds, tokenTypes };
+    const token = await requestToken(client, call);
     const change = scopeChange(requestedScope, token);
     if (change) o.onScopeChanged?.(change);
     return token;
