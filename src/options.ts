@@ -163,6 +163,11 @@ export interface FetchTokenOptions extends TokenRequestOptions {
 
 /** Options of `OAuth2Session.refreshToken`. */
 export interface RefreshTokenOptions extends TokenRequestOptions {
+  /**
+   * The refresh token to send this time, in place of the session token's (requests-oauthlib's
+   * `refresh_token=`); one the server refused before is not sent again either.
+   */
+  refreshToken?: string | undefined;
   /** Ask for a narrower scope (RFC 6749 section 6). */
   scope?: string | readonly string[] | undefined;
 }

@@ -28,22 +28,23 @@ export interface ResourceClient {
   renewAfterRejection(rejected: Token): Promise<Token> | undefined;
 }
 
-/** What {@link resourceClient} binds: the session's parts, its token and how to renew it. */
-export interface ResourceSession {
-  readonly clientId: string;
-  readonly transport: Transport;
-  readonly hooks: HookRegistry;
-  readonly attachment: TokenAttachment;
-  readonly lifecycle: TokenLifecycle;
-  /** How `token` can be renewed now, if at all. */
-  renewal(token: Token): Renewal;
-}
-
-/** A session's {@link ResourceClient}: its token kept fresh, renewed after a rejection. */
-export function resourceClient(s: ResourceSession): ResourceClient {
-  const { lifecycle, renewal } = s;
+/**
+ * A session's {@link ResourceClient}: its token kept fresh by `lifecycle`, renewed (by
+ * `renewal`, when the session can) after a rejection.
+ */
+export function resourceClient(
+  clientId: string,
+  transport: Transport,
+  hooks: HookRegistry,
+  attachment: TokenAttachment,
+  lifecycle: TokenLifecycle,
+  renewal: (token: Token) => Renewal,
+): ResourceClient {
   return {
-    ...s,
+    clientId,
+    transport,
+    hooks,
+    attachment,
     fresh: () => lifecycle.fresh(lifecycle.token && renewal(lifecycle.token)),
     renewAfterRejection(rejected) {
       const renew = renewal(rejected);

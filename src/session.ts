@@ -99,14 +99,14 @@ export class OAuth2Session {
   }
 
   get #resourceClient(): ResourceClient {
-    this.#resource ??= resourceClient({
-      clientId: this.clientId,
-      transport: this.#transport,
-      hooks: this.#hooks,
-      attachment: this.#o.tokenAttachment ?? bearer,
-      lifecycle: this.#lifecycle,
-      renewal: (token) => this.#renewal(token),
-    });
+    this.#resource ??= resourceClient(
+      this.clientId,
+      this.#transport,
+      this.#hooks,
+      this.#o.tokenAttachment ?? bearer,
+      this.#lifecycle,
+      (token) => this.#renewal(token),
+    );
     return this.#resource;
   }
 
@@ -227,7 +227,7 @@ export class OAuth2Session {
     options: ClientCredentialsOptions = {},
   ): Promise<Token> {
     const [target, { signal, ...kept }] = urlAndOptions(url, options);
-    const scope = kept.scope === undefined ? this.scope : spaceScope(kept.scope);
+    const scope = this.#scopeOr(kept.scope);
     const call = { ...kept, url: this.#endpoint(target, 'token'), scope };
     this.#clientCredentials = new ClientCredentialsGrant(call);
     return this.#lifecycle.adopt(
@@ -241,7 +241,7 @@ export class OAuth2Session {
    * @deprecated Legacy: RFC 9700 section 2.4 says it MUST NOT be used; for migrations only.
    */
   async fetchPasswordToken(url: UrlArg, options: PasswordTokenOptions): Promise<Token> {
-    const scope = options.scope === undefined ? this.scope : spaceScope(options.scope);
+    const scope = this.#scopeOr(options.scope);
     const params = passwordParams(options.username, options.password, scope);
     const call = { ...options, url: this.#endpoint(url, 'token'), params, requestedScope: scope };
     return this.#lifecycle.adopt(await this.#requester(options)(call));
@@ -271,8 +271,13 @@ export class OAuth2Session {
   async revokeToken(url?: UrlArg, options: RevokeTokenOptions = {}): Promise<void> {
     const token = this.token;
     if (!token) throw misuse('session has no token', 'ERR_NO_TOKEN');
-    const call = { ...options, url: this.#endpoint(url, 'revocation'), token };
-    await revoke(this.#endpointClient, { ...call, hint: options.tokenTypeHint });
+    const target = this.#endpoint(url, 'revocation');
+    await revoke(this.#endpointClient, {
+      ...options,
+      url: target,
+      token,
+      hint: options.tokenTypeHint,
+    });
     this.#lifecycle.token = undefined;
   }
 
@@ -313,8 +318,7 @@ export class OAuth2Session {
   /** The token requests of one call, after its `clientSecret` (remembered for later refreshes). */
   #requester(options: TokenRequestOptions) {
     if (options.clientSecret !== undefined) this.#clientSecret = options.clientSecret;
-    const tokenTypes = (this.#o.tokenAttachment ?? bearer).tokenTypes;
-    return grantRequester(this.#endpointClient, { ...this.#o, tokenTypes });
+    return grantRequester(this.#endpointClient, this.#o);
   }
 
   #refreshCall(url: UrlArg, options: RefreshTokenOptions): Promise<Token> {
@@ -326,6 +330,11 @@ export class OAuth2Session {
       scope: options.scope === undefined ? undefined : spaceScope(options.scope),
       extraParams: { ...this.#o.autoRefreshParams, ...options.extraParams },
     });
+  }
+
+  /** A call's scope, else the session's. */
+  #scopeOr(scope: string | readonly string[] | undefined): string[] {
+    return scope === undefined ? this.scope : spaceScope(scope);
   }
 
   /** How the current token can be renewed: refresh when possible, else client credentials again. */

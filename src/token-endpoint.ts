@@ -59,10 +59,11 @@ export async function requestToken(client: EndpointClient, call: TokenCall): Pro
   return normalizeToken(fields, call.nowSeconds, call.requestedScope, call.tokenTypes);
 }
 
-/** What {@link grantRequester} binds: the client's clock, token types and scope report. */
+/** What {@link grantRequester} binds: the client's clock, token attachment and scope report. */
 export interface GrantRequesterOptions {
   readonly clock?: (() => number) | undefined;
-  readonly tokenTypes: readonly string[];
+  /** Its `tokenTypes` are the ones accepted; default Bearer only. */
+  readonly tokenAttachment?: { readonly tokenTypes: readonly string[] } | undefined;
   readonly onScopeChanged?: ((change: ScopeChange) => void) | undefined;
 }
 
@@ -75,7 +76,7 @@ export function grantRequester(client: EndpointClient, o: GrantRequesterOptions)
     const params = { ...request.extraParams, ...request.params };
     const nowSeconds = (o.clock ?? Date.now)() / 1000;
     const { url, headers, signal, requestedScope } = request;
-    const { tokenTypes } = o;
+    const tokenTypes = o.tokenAttachment?.tokenTypes;
     const call = { url, params, headers, signal, requestedScope, nowSeconds, tokenTypes };
     const token = await requestToken(client, call);
     const change = scopeChange(requestedScope, token);

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { InvalidGrantError, misuse } from '../errors.js';
+import { InvalidGrantError, misuse, optionalString } from '../errors.js';
 import type { Token } from '../token.js';
 import type { TokenRequester } from './token-requester.js';
 
@@ -20,6 +20,8 @@ export function refreshTokenParams(
 /** One refresh: the token endpoint, the narrower scope if any, and extra body parameters. */
 export interface RefreshCall {
   readonly url: URL;
+  /** The refresh token to send in place of the session token's (requests-oauthlib's `refresh_token=`). */
+  readonly refreshToken?: string | undefined;
   readonly scope?: readonly string[] | undefined;
   readonly extraParams?: Record<string, string> | undefined;
   readonly headers?: HeadersInit | undefined;
@@ -32,7 +34,9 @@ export class RefreshGrant {
   #refused: string | undefined;
 
   /**
-   * Refreshes `stale`. Never retried here: a single-use refresh token may be spent already.
+   * Refreshes `stale` (with `call.refreshToken` when given). Never retried here: a single-use
+   * refresh token may be spent already. `extraParams` cannot replace `grant_type` or
+   * `refresh_token`.
    *
    * @throws InvalidGrantError when the server refuses the refresh token, or refused it before
    */
@@ -41,13 +45,14 @@ export class RefreshGrant {
     stale: Token | undefined,
     call: RefreshCall,
   ): Promise<Token> {
-    const refreshToken = stale?.refresh_token;
+    optionalString(call.refreshToken, 'refreshToken');
+    const refreshToken = call.refreshToken ?? stale?.refresh_token;
     if (!refreshToken) throw misuse('token has no refresh_token', 'ERR_NO_TOKEN');
     if (refreshToken === this.#refused)
       throw new InvalidGrantError('refresh token was refused before', { error: 'invalid_grant' });
     const params = { ...call.extraParams, ...refreshTokenParams(refreshToken, call.scope) };
     try {
-      const token = await request({ ...call, params, requestedScope: call.scope ?? stale.scope });
+      const token = await request({ ...call, params, requestedScope: call.scope ?? stale?.scope });
       return { ...token, refresh_token: token.refresh_token ?? refreshToken };
     } catch (error) {
       if (error instanceof InvalidGrantError) this.#refused = refreshToken;
