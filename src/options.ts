@@ -200,8 +200,16 @@ export interface AuthorizationUrlResult {
 /** A method's URL argument: left out, the server's endpoint is used. */
 export type UrlArg = string | URL | undefined;
 
-/** Scopes as options write them: a list, or space-separated text (RFC 6749 section 3.3). */
-export const spaceScope = (s: string | readonly string[] | undefined) => parseScope(s, /\s+/);
+/**
+ * Scopes as options write them: a list, or space-separated text (RFC 6749 section 3.3).
+ *
+ * @throws TypeError `ERR_INVALID_ARG_TYPE` for anything else
+ */
+export function spaceScope(s: string | readonly string[] | undefined): string[] {
+  if (s !== undefined && typeof s !== 'string' && !Array.isArray(s))
+    throw misuse('scope must be a list or text', 'ERR_INVALID_ARG_TYPE');
+  return parseScope(s, /\s+/);
+}
 
 /** `(url, options)` or, now that a server gives the URL, `(options)`. */
 export function urlAndOptions<O>(url: UrlArg | O, options: O): [UrlArg, O] {

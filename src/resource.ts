@@ -104,10 +104,9 @@ async function send(client: ResourceClient, { url, init }: OutboundRequest, toke
   const hooked = client.hooks.has('resource.request')
     ? await runHooks(client, request, token)
     : request;
-  const { method, headers, body } = hooked;
-  const credentialHeaders = client.attachment.credentialHeaders;
-  const sent = { ...init, method, headers, body };
-  return client.transport.request({ url: hooked.url, init: sent, credentialHeaders });
+  const { url: to, ...parts } = hooked;
+  const { credentialHeaders } = client.attachment;
+  return client.transport.request({ url: to, init: { ...init, ...parts }, credentialHeaders });
 }
 
 async function runHooks(

@@ -62,10 +62,11 @@ import { Transport } from './transport.js';
  * ```
  */
 export class OAuth2Session {
+  /** Read-only: it identifies the client in every stored token, state and PKCE binding. */
   readonly clientId: string;
   readonly #o: OAuth2SessionOptions;
   /** What the preset and the server settle. */
-  readonly #r: ResolvedOptions;
+  #r: ResolvedOptions;
   readonly #transport: Transport;
   readonly #hooks: HookRegistry;
   readonly #lifecycle: TokenLifecycle;
@@ -118,9 +119,15 @@ export class OAuth2Session {
     if (token !== undefined) checkToken(token);
     this.#lifecycle.token = token;
   }
-  /** The current access token, or undefined. */
+  /**
+   * The current access token, or undefined. Setting it replaces the token's `access_token` (or
+   * makes a `Bearer` token), without calling `onToken`.
+   */
   get accessToken(): string | undefined {
     return this.token?.access_token;
+  }
+  set accessToken(value: string) {
+    this.token = { token_type: 'Bearer', ...this.token, access_token: value };
   }
   /** Whether the session holds an access token (expired or not). */
   get authorized(): boolean {
@@ -134,9 +141,12 @@ export class OAuth2Session {
   get codeVerifier(): string | undefined {
     return this.#codeVerifier;
   }
-  /** The requested scope, as a list. */
+  /** The requested scope, as a list; set a list or space-separated text for later requests. */
   get scope(): string[] {
     return spaceScope(this.#r.scope);
+  }
+  set scope(scope: string | readonly string[]) {
+    this.#r = { ...this.#r, scope: spaceScope(scope) };
   }
 
   /** Adds a compliance hook; hooks run in registration order (the preset's, then options', first). */
@@ -176,12 +186,11 @@ export class OAuth2Session {
   }
 
   /**
-   * A fresh state (256 random bits, or the `state` factory's), kept on the session as
-   * {@link authorizationUrl} keeps its own: for an authorization URL built elsewhere.
+   * A fresh state of 256 random bits, kept on the session as {@link authorizationUrl} keeps its
+   * own (requests-oauthlib's `new_state`): for an authorization URL built elsewhere.
    */
   newState(): string {
-    const factory = this.#o.state;
-    this.#state = newState(typeof factory === 'function' ? factory : undefined);
+    this.#state = newState(undefined);
     return this.#state;
   }
 
@@ -203,9 +212,7 @@ export class OAuth2Session {
     const code = codeOf(o, o.state ?? this.#state, this.#r);
     return this.#lifecycle.adopt(
       await exchangeCode(this.#requester(o), {
-        extraParams: o.extraParams,
-        headers: o.headers,
-        signal: o.signal,
+        ...o,
         url: this.#endpoint(target, 'token'),
         code,
         redirectUri: o.redirectUri ?? this.#o.redirectUri,
@@ -227,7 +234,7 @@ export class OAuth2Session {
     options: ClientCredentialsOptions = {},
   ): Promise<Token> {
     const [target, { signal, ...kept }] = urlAndOptions(url, options);
-    const scope = this.#scopeOr(kept.scope);
+    const scope = spaceScope(kept.scope ?? this.#r.scope);
     const call = { ...kept, url: this.#endpoint(target, 'token'), scope };
     this.#clientCredentials = new ClientCredentialsGrant(call);
     return this.#lifecycle.adopt(
@@ -241,7 +248,7 @@ export class OAuth2Session {
    * @deprecated Legacy: RFC 9700 section 2.4 says it MUST NOT be used; for migrations only.
    */
   async fetchPasswordToken(url: UrlArg, options: PasswordTokenOptions): Promise<Token> {
-    const scope = this.#scopeOr(options.scope);
+    const scope = spaceScope(options.scope ?? this.#r.scope);
     const params = passwordParams(options.username, options.password, scope);
     const call = { ...options, url: this.#endpoint(url, 'token'), params, requestedScope: scope };
     return this.#lifecycle.adopt(await this.#requester(options)(call));
@@ -330,11 +337,6 @@ export class OAuth2Session {
       scope: options.scope === undefined ? undefined : spaceScope(options.scope),
       extraParams: { ...this.#o.autoRefreshParams, ...options.extraParams },
     });
-  }
-
-  /** A call's scope, else the session's. */
-  #scopeOr(scope: string | readonly string[] | undefined): string[] {
-    return scope === undefined ? this.scope : spaceScope(scope);
   }
 
   /** How the current token can be renewed: refresh when possible, else client credentials again. */

@@ -8,11 +8,6 @@
 export class SingleFlight<T> {
   #current: Promise<T> | undefined;
 
-  /** Whether an operation is in flight. */
-  get busy(): boolean {
-    return this.#current !== undefined;
-  }
-
   /** Joins the in-flight operation, or starts `operation` when none is running. */
   run(operation: () => Promise<T>): Promise<T> {
     if (this.#current) return this.#current;

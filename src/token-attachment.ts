@@ -1,7 +1,8 @@
 /**
  * How a token is attached to a request made with it, as a strategy value: Bearer now (RFC
- * 6750: the header by default, the body or the query when a server takes nothing else), DPoP next (RFC 9449, which also signs a proof per request). Every resource request
- * goes through one, and the token types a client accepts come from it.
+ * 6750: the header by default, the body or the query when a server takes nothing else), DPoP
+ * next (RFC 9449, which also signs a proof per request). Every resource request goes through
+ * one, and the token types a client accepts come from it.
  *
  * @module
  */

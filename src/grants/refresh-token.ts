@@ -5,7 +5,7 @@
  * @module
  */
 
-import { InvalidGrantError, misuse, optionalString } from '../errors.js';
+import { InvalidGrantError, misuse } from '../errors.js';
 import type { Token } from '../token.js';
 import type { TokenRequester } from './token-requester.js';
 
@@ -20,7 +20,7 @@ export function refreshTokenParams(
 /** One refresh: the token endpoint, the narrower scope if any, and extra body parameters. */
 export interface RefreshCall {
   readonly url: URL;
-  /** The refresh token to send in place of the session token's (requests-oauthlib's `refresh_token=`). */
+  /** Sent in place of the session token's refresh token (requests-oauthlib's `refresh_token=`). */
   readonly refreshToken?: string | undefined;
   readonly scope?: readonly string[] | undefined;
   readonly extraParams?: Record<string, string> | undefined;
@@ -45,7 +45,6 @@ export class RefreshGrant {
     stale: Token | undefined,
     call: RefreshCall,
   ): Promise<Token> {
-    optionalString(call.refreshToken, 'refreshToken');
     const refreshToken = call.refreshToken ?? stale?.refresh_token;
     if (!refreshToken) throw misuse('token has no refresh_token', 'ERR_NO_TOKEN');
     if (refreshToken === this.#refused)
