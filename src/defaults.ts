@@ -19,4 +19,6 @@ export const defaults = Object.freeze({
   maxResponseBytes: 65_536,
   /** Random bytes in a generated `state` (256 bits). */
   stateBytes: 32,
+  /** Redirects followed for a request made with the token before giving up (the Fetch standard's 20). */
+  maxRedirects: 20,
 });

@@ -151,7 +151,6 @@ export {
   readBounded,
   redactedExcerpt,
   secureUrl,
-  TRANSPORT_DEFAULTS,
   Transport,
   type TransportOptions,
 } from './transport.js';

@@ -120,3 +120,32 @@ async function runHooks(
   if (hooked.url !== url) client.transport.checkUrl(hooked.url, 'request url');
   return hooked;
 }
+
+/**
+ * The verb shorthands of a client with a `fetch` (requests-oauthlib's `get`, `post`, ...): each is
+ * `fetch(url, { ...init, method })`, and takes `withholdToken` as `fetch` does.
+ */
+export abstract class ResourceMethods {
+  abstract fetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response>;
+
+  /** `fetch(url, { ...init, method: 'GET' })`. */
+  get(url: string | URL, init?: SessionRequestInit): Promise<Response> {
+    return this.fetch(url, { ...init, method: 'GET' });
+  }
+  /** `fetch(url, { ...init, method: 'POST' })`. */
+  post(url: string | URL, init?: SessionRequestInit): Promise<Response> {
+    return this.fetch(url, { ...init, method: 'POST' });
+  }
+  /** `fetch(url, { ...init, method: 'PUT' })`. */
+  put(url: string | URL, init?: SessionRequestInit): Promise<Response> {
+    return this.fetch(url, { ...init, method: 'PUT' });
+  }
+  /** `fetch(url, { ...init, method: 'PATCH' })`. */
+  patch(url: string | URL, init?: SessionRequestInit): Promise<Response> {
+    return this.fetch(url, { ...init, method: 'PATCH' });
+  }
+  /** `fetch(url, { ...init, method: 'DELETE' })`. */
+  delete(url: string | URL, init?: SessionRequestInit): Promise<Response> {
+    return this.fetch(url, { ...init, method: 'DELETE' });
+  }
+}

@@ -35,7 +35,12 @@ import {
   urlAndOptions,
 } from './options.js';
 import { codeChallengeS256, createCodeVerifier } from './pkce.js';
-import { fetchWithToken, type ResourceClient, resourceClient } from './resource.js';
+import {
+  fetchWithToken,
+  type ResourceClient,
+  ResourceMethods,
+  resourceClient,
+} from './resource.js';
 import { revoke } from './revocation.js';
 import { checkedEndpoint, checkServer, type ServerEndpoint } from './server.js';
 import type { Token } from './token.js';
@@ -61,7 +66,7 @@ import { Transport } from './transport.js';
  * const user = await (await api.get('https://api.github.com/user')).json();
  * ```
  */
-export class OAuth2Session {
+export class OAuth2Session extends ResourceMethods {
   /** Read-only: it identifies the client in every stored token, state and PKCE binding. */
   readonly clientId: string;
   readonly #o: OAuth2SessionOptions;
@@ -79,6 +84,7 @@ export class OAuth2Session {
   #clientCredentials: ClientCredentialsGrant | undefined;
 
   constructor(o: OAuth2SessionOptions) {
+    super();
     checkOptions(o);
     this.#o = o;
     this.#r = resolveOptions(o);
@@ -298,23 +304,8 @@ export class OAuth2Session {
    *
    * @throws TokenExpiredError, UnsupportedTokenTypeError, InsecureTransportError, TimeoutError
    */
-  fetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
+  override fetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
     return fetchWithToken(this.#resourceClient, input, init);
-  }
-
-  /** `fetch(url, { ...init, method: 'GET' })`. */
-  readonly get = this.#verb('GET');
-  /** `fetch(url, { ...init, method: 'POST' })`. */
-  readonly post = this.#verb('POST');
-  /** `fetch(url, { ...init, method: 'PUT' })`. */
-  readonly put = this.#verb('PUT');
-  /** `fetch(url, { ...init, method: 'PATCH' })`. */
-  readonly patch = this.#verb('PATCH');
-  /** `fetch(url, { ...init, method: 'DELETE' })`. */
-  readonly delete = this.#verb('DELETE');
-
-  #verb(method: string) {
-    return (url: string | URL, init?: SessionRequestInit) => this.fetch(url, { ...init, method });
   }
 
   /** The URL given, else the server's; held to the transport's rule either way. */

@@ -10,6 +10,7 @@
  */
 
 import { type Deadline, deadline, failure, networkFailure } from './deadline.js';
+import { defaults } from './defaults.js';
 import { OAuth2Error } from './errors.js';
 import { insecureAllowed, secureUrl } from './secure-url.js';
 import { watchBody } from './watched-response.js';
@@ -30,14 +31,6 @@ export interface TransportOptions {
   /** Allow plain http to non-loopback hosts (else `OAUTH2_INSECURE_TRANSPORT=1`). */
   allowInsecureTransport?: boolean | undefined;
 }
-
-/** Defaults of {@link TransportOptions}, frozen. */
-export const TRANSPORT_DEFAULTS = Object.freeze({
-  /** Milliseconds. */
-  timeoutMs: 30_000,
-  /** Hops followed for a resource request before giving up (the Fetch standard's 20). */
-  maxRedirects: 20,
-});
 
 const REDIRECT = new Set([301, 302, 303, 307, 308]);
 /** Headers that carry a credential: never sent to another origin. */
@@ -77,7 +70,7 @@ export class Transport {
 
   /** The deadline of one exchange, in milliseconds (0 = none). */
   get timeoutMs(): number {
-    return this.#o.timeoutMs ?? TRANSPORT_DEFAULTS.timeoutMs;
+    return this.#o.timeoutMs ?? defaults.timeoutMs;
   }
 
   /** {@link secureUrl} under this transport's setting: call it when a URL is configured. */
@@ -131,8 +124,7 @@ export class Transport {
       const location = REDIRECT.has(response.status) && response.headers.get('location');
       if (!location) return watchBody(response, limit, request.url, hops > 0);
       void response.body?.cancel().catch(() => {});
-      if (hops === TRANSPORT_DEFAULTS.maxRedirects)
-        throw redirectError('too many redirects', response);
+      if (hops === defaults.maxRedirects) throw redirectError('too many redirects', response);
       hop = this.#nextHop(hop, new URL(location, hop.url), response);
     }
   }
