@@ -16,6 +16,7 @@
  * routes it runs).
  */
 import { OAuth2Error, type OAuth2Session, readBounded } from 'oauth2-session';
+import { envProxyFetch } from 'oauth2-session/node';
 import { type ProviderPreset, userRequest } from 'oauth2-session/providers';
 import {
   createOAuthHandlers,
@@ -168,6 +169,7 @@ export function createRoutes(context: AppContext, store: SessionStore | undefine
     loginPath: '/',
     allowInsecureTransport: config.allowInsecureTransport,
     timeoutMs: PROFILE_TIMEOUT_MS,
+    fetch: envProxyFetch(),
   });
   return {
     '/': get(auth.login),

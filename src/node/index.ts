@@ -1,0 +1,9 @@
+/**
+ * `oauth2-session/node`: what only Node needs. Node's `fetch` reads no proxy variables;
+ * {@link envProxyFetch} is a fetch for the core's `fetch` option that honours `HTTPS_PROXY`,
+ * `HTTP_PROXY` and `NO_PROXY` (loopback always direct). It imports `undici`; the core does not.
+ *
+ * @module
+ */
+
+export { type EnvProxyFetch, type EnvProxyFetchOptions, envProxyFetch } from './env-proxy.js';

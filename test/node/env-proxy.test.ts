@@ -1,0 +1,110 @@
+import { OAuth2Error, OAuth2Session } from 'oauth2-session';
+import { type EnvProxyFetch, envProxyFetch } from 'oauth2-session/node';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { startServer, type TestServer } from '../core/helpers/server.js';
+import { type ConnectProxy, startConnectProxy } from '../harness/connect-proxy.js';
+
+// The target is a loopback server; the client addresses it by names it cannot resolve, so a
+// request to them succeeds only through the proxy (which tunnels every CONNECT to loopback).
+const AUTH_HOST = 'auth.example.test';
+const API_HOST = 'api.example.test';
+const PROXY_VARIABLES = ['HTTP_PROXY', 'HTTPS_PROXY', 'NO_PROXY'].flatMap((n) => [
+  n,
+  n.toLowerCase(),
+]);
+
+let server: TestServer;
+let port: number;
+let proxy: ConnectProxy;
+let fetches: EnvProxyFetch[];
+
+beforeEach(async () => {
+  server = await startServer((req) => {
+    if (req.path === '/token')
+      return { body: { access_token: 'at-1', token_type: 'Bearer', expires_in: 300 } };
+    return { body: { path: req.path, auth: req.headers.authorization === 'Bearer at-1' } };
+  });
+  port = Number(new URL(server.url).port);
+  proxy = await startConnectProxy(port);
+  fetches = [];
+  // Start from none of the variables, whatever the machine running the tests has set.
+  for (const name of PROXY_VARIABLES) vi.stubEnv(name, undefined);
+});
+
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  await Promise.all(fetches.map((f) => f.close()));
+  await proxy.close();
+  await server.close();
+});
+
+/** A session over a fresh `envProxyFetch()`, made after the test set the environment. */
+function session(): OAuth2Session {
+  const fetch = envProxyFetch();
+  fetches.push(fetch);
+  return new OAuth2Session({
+    clientId: 'svc',
+    clientSecret: 'sec',
+    fetch,
+    allowInsecureTransport: true,
+  });
+}
+
+async function tokenAndApi(s: OAuth2Session): Promise<unknown> {
+  const token = await s.fetchClientCredentialsToken(`http://${AUTH_HOST}:${port}/token`);
+  expect(token.access_token).toBe('at-1');
+  return (await s.get(`http://${API_HOST}:${port}/user`)).json();
+}
+
+describe('envProxyFetch', () => {
+  it('envProxyFetch: with HTTP_PROXY set, the token request and the API request go through the proxy', async () => {
+    vi.stubEnv('HTTP_PROXY', proxy.url);
+    expect(await tokenAndApi(session())).toEqual({ path: '/user', auth: true });
+    expect(proxy.tunnels(AUTH_HOST)).toBe(1);
+    expect(proxy.tunnels(API_HOST)).toBe(1);
+    expect(server.requests.map((r) => r.path)).toEqual(['/token', '/user']);
+  });
+
+  it('envProxyFetch: lowercase http_proxy works too', async () => {
+    vi.stubEnv('http_proxy', proxy.url);
+    expect(await tokenAndApi(session())).toEqual({ path: '/user', auth: true });
+    expect(proxy.tunnels(AUTH_HOST)).toBe(1);
+    expect(proxy.tunnels(API_HOST)).toBe(1);
+  });
+
+  it('envProxyFetch: HTTPS_PROXY alone is not used for an http URL (undici: HTTP_PROXY for http)', async () => {
+    vi.stubEnv('HTTPS_PROXY', proxy.url);
+    const failed = await session()
+      .fetchClientCredentialsToken(`http://${AUTH_HOST}:${port}/token`)
+      .catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(OAuth2Error);
+    expect((failed as OAuth2Error).code).toBe('OAUTH_NETWORK_ERROR');
+    expect(proxy.tunnels(AUTH_HOST)).toBe(0);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('envProxyFetch: a host NO_PROXY lists goes direct (and the unresolvable name fails)', async () => {
+    vi.stubEnv('HTTP_PROXY', proxy.url);
+    vi.stubEnv('NO_PROXY', API_HOST);
+    const failed = await session()
+      .fetchClientCredentialsToken(`http://${API_HOST}:${port}/token`)
+      .catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(OAuth2Error);
+    expect((failed as OAuth2Error).code).toBe('OAUTH_NETWORK_ERROR');
+    expect(proxy.tunnels(API_HOST)).toBe(0);
+    expect(server.requests).toEqual([]);
+  });
+
+  it('envProxyFetch: a loopback URL is never proxied, even with NO_PROXY unset', async () => {
+    vi.stubEnv('HTTP_PROXY', proxy.url);
+    vi.stubEnv('HTTPS_PROXY', proxy.url);
+    const s = session();
+    const token = await s.fetchClientCredentialsToken(`http://127.0.0.1:${port}/token`);
+    expect(token.access_token).toBe('at-1');
+    const user = await (await s.get(`http://localhost:${port}/user`)).json();
+    expect(user).toEqual({ path: '/user', auth: true });
+    expect(proxy.tunnels('127.0.0.1')).toBe(0);
+    expect(proxy.tunnels('localhost')).toBe(0);
+    expect(server.requests.map((r) => r.path)).toEqual(['/token', '/user']);
+  });
+});
