@@ -27,7 +27,11 @@ export interface Deadline {
  * A deadline of `timeoutMs` milliseconds (0 = none), also ended by `caller`; `url` names the
  * host in the timeout's message.
  */
-export function deadline(timeoutMs: number, caller?: AbortSignal | null, url = ''): Deadline {
+export function deadline(
+  timeoutMs: number,
+  caller: AbortSignal | null | undefined,
+  url: string,
+): Deadline {
   if (timeoutMs > 0) return new Timer(timeoutMs, caller ?? undefined, url);
   const signal = caller ?? undefined;
   return { signal, caller: signal, expired: false, clear() {} };

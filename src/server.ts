@@ -106,8 +106,17 @@ export function checkedEndpoint(
  * @throws InsecureTransportError, or a TypeError for a URL that does not parse
  */
 export function checkServer(server: AuthorizationServer, transport: Transport): void {
+  if (strictlyChecked.has(server)) return;
   for (const [field, url] of Object.entries(server)) {
     if (/_endpoint$|^jwks_uri$/.test(field) && typeof url === 'string')
       transport.checkUrl(url, field);
   }
+  if (!transport.insecureAllowed) strictlyChecked.add(server);
 }
+
+/**
+ * Server descriptions that passed the strict rule (no insecure switch): they pass any later check
+ * too, so a web app that builds a session per request parses their URLs once, not per request.
+ * Every URL is still held to the rule when it is used.
+ */
+const strictlyChecked = new WeakSet<AuthorizationServer>();

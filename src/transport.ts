@@ -144,7 +144,7 @@ export class Transport {
         headers.delete(name);
       // A body kept across origins may carry a credential that a hook put there.
       if (init.body != null)
-        throw redirectError('redirect to another origin with a body', response);
+        throw redirectError('cross-origin redirect with a body', response);
     }
     return { url: to.href, init, credentialHeaders: from.credentialHeaders };
   }
