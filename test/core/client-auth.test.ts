@@ -125,12 +125,9 @@ describe('OAuth2Session clientAuth: the default from the server metadata', () =>
       id: 'posty',
       server: { ...endpoints(), token_endpoint_auth_methods_supported: ['client_secret_post'] },
     });
-    await new OAuth2Session({
-      clientId: 'client id:1',
-      clientSecret: 'meta',
-      codeVerifier: VERIFIER,
-      provider: preset,
-    }).fetchToken({ code: 'c' });
+    await session({ clientSecret: 'meta', provider: preset, server: undefined }).fetchToken({
+      code: 'c',
+    });
     expect(server.requests[0]!.form.get('client_secret')).toBe('meta');
   });
 
@@ -160,12 +157,9 @@ describe('OAuth2Session clientAuth: the default from the server metadata', () =>
       server: postOnly,
       clientAuth: 'client_secret_basic',
     });
-    await new OAuth2Session({
-      clientId: 'client id:1',
-      clientSecret: 'meta',
-      codeVerifier: VERIFIER,
-      provider: preset,
-    }).fetchToken({ code: 'c' });
+    await session({ clientSecret: 'meta', provider: preset, server: undefined }).fetchToken({
+      code: 'c',
+    });
     for (const req of server.requests)
       expect(req.headers.authorization).toBe(basicOf('client id:1', 'meta'));
   });

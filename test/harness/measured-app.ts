@@ -14,6 +14,7 @@
  */
 import { start as startExpress } from '../../examples/github/express.js';
 import { start as startHono } from '../../examples/github/hono.js';
+import { exitWithParent } from './child-app.js';
 
 const start = process.env.APP_FLAVOUR === 'hono' ? startHono : startExpress;
 const app = await start(process.env, { quiet: true });
@@ -46,15 +47,7 @@ process.stdin.on('data', (chunk: string) => {
   }
 });
 
-let closing = false;
-function shutdown(): void {
-  if (closing) return;
-  closing = true;
+exitWithParent(() => {
   clearInterval(sampler);
-  const forced = setTimeout(() => process.exit(1), 3000);
-  forced.unref();
-  void app.close().finally(() => process.exit(0));
-}
-process.once('SIGTERM', shutdown);
-process.stdin.on('end', shutdown);
-process.stdin.on('error', shutdown);
+  return app.close();
+});
