@@ -143,8 +143,7 @@ export class Transport {
       for (const name of [...CREDENTIAL_HEADERS, ...(from.credentialHeaders ?? [])])
         headers.delete(name);
       // A body kept across origins may carry a credential that a hook put there.
-      if (init.body != null)
-        throw redirectError('cross-origin redirect with a body', response);
+      if (init.body != null) throw redirectError('cross-origin redirect with a body', response);
     }
     return { url: to.href, init, credentialHeaders: from.credentialHeaders };
   }
