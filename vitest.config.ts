@@ -20,6 +20,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // A file whose event loop stalls is killed and reported instead of hanging the run.
+    setupFiles: ['test/harness/watchdog.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
