@@ -16,6 +16,7 @@ export default defineConfig({
       { find: /^oauth2-session\/redis$/, replacement: src('web/stores/redis.ts') },
       { find: /^oauth2-session\/dev-provider$/, replacement: src('dev-provider/index.ts') },
       { find: /^oauth2-session\/node$/, replacement: src('node/index.ts') },
+      { find: /^oauth2-session\/oidc$/, replacement: src('oidc/index.ts') },
     ],
   },
   test: {

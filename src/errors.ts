@@ -47,7 +47,15 @@ export type OAuth2ErrorCode =
    */
   | 'OAUTH_SESSION_ENDED'
   /** Waiting for another process's refresh of the same session took too long. */
-  | 'OAUTH_COORDINATION_TIMEOUT';
+  | 'OAUTH_COORDINATION_TIMEOUT'
+  /** OpenID Connect (`oauth2-session/oidc`): provider metadata that cannot be used. */
+  | 'OAUTH_DISCOVERY_ERROR'
+  /** OpenID Connect: a JWK Set that is not one. */
+  | 'OAUTH_INVALID_JWKS'
+  /** OpenID Connect: an ID token that failed a check of OIDC Core section 3.1.3.7. */
+  | 'OAUTH_INVALID_ID_TOKEN'
+  /** OpenID Connect: a userinfo answer that failed a check of OIDC Core section 5.3. */
+  | 'OAUTH_INVALID_USERINFO';
 
 /**
  * Codes carried by the `TypeError`s thrown on misuse, the same in every layer. The rule:

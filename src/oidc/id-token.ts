@@ -1,0 +1,204 @@
+/**
+ * ID token validation (OpenID Connect Core 1.0 section 3.1.3.7; section 12.2 on refresh): the
+ * signature with the algorithm the client expects, then each claim rule, each failure an
+ * {@link IdTokenError} naming its check.
+ *
+ * @module
+ */
+
+import { decodeProtectedHeader, type JWSHeaderParameters } from 'jose';
+import { base64url, timingSafeEqual } from '../random.js';
+import { IdTokenError } from './errors.js';
+import type { KeySource } from './jwks.js';
+import { claimsOf, verifyJws } from './jws.js';
+
+/** The claims of a verified ID token (wire names; other claims kept). */
+export interface IdTokenClaims {
+  iss: string;
+  sub: string;
+  aud: string | string[];
+  exp: number;
+  iat: number;
+  auth_time?: number;
+  nonce?: string;
+  azp?: string;
+  at_hash?: string;
+  c_hash?: string;
+  [claim: string]: unknown;
+}
+
+/** What an ID token must match; units in the names. */
+export interface IdTokenExpectations {
+  /** The provider's issuer identifier: `iss` must equal it. */
+  issuer: string;
+  /** The client id: `aud` must contain it (and `azp` equal it when there are several audiences). */
+  clientId: string;
+  /** Where the asymmetric verification keys come from. */
+  keys: KeySource;
+  /** The algorithms accepted. Default `['RS256']`; `none` is never accepted. */
+  algorithms?: readonly string[] | undefined;
+  /** The client secret, the key of HS256/384/512; only used when one of those is in `algorithms`. */
+  clientSecret?: string | undefined;
+  /** The nonce sent with the authorization request; when given, `nonce` must equal it. */
+  nonce?: string | undefined;
+  /** `max_age` of the authorization request, in seconds: `auth_time` must be no older. */
+  maxAgeSeconds?: number | undefined;
+  /** The access token of the same response: `at_hash`, when present, must be its hash. */
+  accessToken?: string | undefined;
+  /** The authorization code: `c_hash`, when present, must be its hash. */
+  code?: string | undefined;
+  /** Allowed clock difference with the provider, in seconds. Default 30. */
+  clockToleranceSeconds?: number | undefined;
+  /** The clock, in milliseconds since the epoch. Default `Date.now`. */
+  clock?: (() => number) | undefined;
+  /**
+   * The claims of the session's ID token, when this one comes from a refresh: `iss` and `sub`
+   * must not change, nor `auth_time` when both have one (section 12.2).
+   */
+  previous?: IdTokenClaims | undefined;
+}
+
+/** The clock tolerance when none is given, in seconds. */
+export const DEFAULT_CLOCK_TOLERANCE_SECONDS = 30;
+
+/**
+ * Verifies an ID token and answers its claims.
+ *
+ * @throws IdTokenError with `check` naming the rule; the transport's errors when the keys
+ *   cannot be fetched
+ * @example
+ * ```ts
+ * const claims = await validateIdToken(token.id_token, {
+ *   issuer: server.issuer, clientId, keys: jwks, nonce, accessToken: token.access_token,
+ * });
+ * ```
+ * @see OpenID Connect Core 1.0 section 3.1.3.7
+ */
+export async function validateIdToken(
+  jwt: string,
+  expected: IdTokenExpectations,
+): Promise<IdTokenClaims> {
+  const header = headerOf(jwt);
+  const algorithms = expected.algorithms ?? ['RS256'];
+  const alg = header.alg;
+  if (typeof alg !== 'string' || alg === 'none' || !algorithms.includes(alg))
+    throw new IdTokenError(
+      'alg',
+      `signed with ${String(alg)}, expected ${algorithms.join(' or ')}`,
+    );
+  const payload = await verifyJws(jwt, keyFor(alg, expected), algorithms, (check, message) => {
+    return new IdTokenError(check, message);
+  });
+  const claims = claimsOf(
+    payload,
+    () => new IdTokenError('format', 'the payload is not a JSON object'),
+  );
+  checkClaims(claims, expected);
+  await checkHashes(claims, alg, expected);
+  return claims as IdTokenClaims;
+}
+
+function headerOf(jwt: string): JWSHeaderParameters {
+  if (typeof jwt !== 'string' || jwt.split('.').length !== 3)
+    throw new IdTokenError('format', 'not a compact JWS');
+  try {
+    return decodeProtectedHeader(jwt) as JWSHeaderParameters;
+  } catch {
+    throw new IdTokenError('format', 'the header is not a JSON object');
+  }
+}
+
+const encoder = new TextEncoder();
+
+/** The key for `alg`: the client secret for HS*, only when configured; else the key source. */
+function keyFor(alg: string, expected: IdTokenExpectations): KeySource | Uint8Array {
+  if (!alg.startsWith('HS')) return expected.keys;
+  if (!expected.clientSecret)
+    throw new IdTokenError('alg', `${alg} needs the client secret, and none is configured`);
+  return encoder.encode(expected.clientSecret);
+}
+
+type Claims = Record<string, unknown>;
+
+function checkClaims(claims: Claims, e: IdTokenExpectations): void {
+  const now = Math.floor((e.clock ?? Date.now)() / 1000);
+  const tolerance = e.clockToleranceSeconds ?? DEFAULT_CLOCK_TOLERANCE_SECONDS;
+  if (claims['iss'] !== e.issuer) throw new IdTokenError('iss', 'issued by another issuer');
+  checkAudience(claims, e.clientId);
+  const sub = claims['sub'];
+  if (typeof sub !== 'string' || !sub) throw new IdTokenError('sub', 'sub is missing');
+  const exp = claims['exp'];
+  if (typeof exp !== 'number') throw new IdTokenError('exp', 'exp is missing');
+  if (exp + tolerance <= now) throw new IdTokenError('exp', 'expired');
+  const iat = claims['iat'];
+  if (typeof iat !== 'number') throw new IdTokenError('iat', 'iat is missing');
+  if (iat - tolerance > now) throw new IdTokenError('iat', 'issued in the future');
+  checkNonce(claims['nonce'], e.nonce);
+  checkAuthTime(claims['auth_time'], e.maxAgeSeconds, now, tolerance);
+  checkRefresh(claims, e.previous);
+}
+
+function checkAudience(claims: Claims, clientId: string): void {
+  const aud = claims['aud'];
+  const audiences = Array.isArray(aud) ? aud : [aud];
+  if (!audiences.includes(clientId)) throw new IdTokenError('aud', 'not issued to this client');
+  const azp = claims['azp'];
+  if ((audiences.length > 1 || azp !== undefined) && azp !== clientId)
+    throw new IdTokenError('azp', 'azp is not this client');
+}
+
+function checkNonce(nonce: unknown, expected: string | undefined): void {
+  if (expected === undefined) return;
+  if (typeof nonce !== 'string') throw new IdTokenError('nonce', 'nonce is missing');
+  if (!timingSafeEqual(nonce, expected)) throw new IdTokenError('nonce', 'nonce does not match');
+}
+
+function checkAuthTime(
+  authTime: unknown,
+  maxAgeSeconds: number | undefined,
+  now: number,
+  tolerance: number,
+): void {
+  if (authTime !== undefined && typeof authTime !== 'number')
+    throw new IdTokenError('auth_time', 'auth_time is not a number');
+  if (maxAgeSeconds === undefined) return;
+  if (authTime === undefined) throw new IdTokenError('auth_time', 'auth_time is missing');
+  if (authTime + maxAgeSeconds + tolerance < now)
+    throw new IdTokenError('auth_time', 'the authentication is older than max_age');
+}
+
+function checkRefresh(claims: Claims, previous: IdTokenClaims | undefined): void {
+  if (!previous) return;
+  if (claims['iss'] !== previous.iss || claims['sub'] !== previous.sub)
+    throw new IdTokenError('refresh', 'the refreshed token names another issuer or subject');
+  const authTime = claims['auth_time'];
+  if (authTime !== undefined && previous.auth_time !== undefined && authTime !== previous.auth_time)
+    throw new IdTokenError('refresh', 'the refreshed token changes auth_time');
+}
+
+/** The hash of `at_hash` / `c_hash` for a JWS algorithm (section 3.1.3.6; Ed25519 uses SHA-512). */
+function hashOf(alg: string): string {
+  if (alg === 'EdDSA' || alg === 'Ed25519') return 'SHA-512';
+  const bits = /(256|384|512)K?$/.exec(alg)?.[1];
+  if (!bits) throw new IdTokenError('alg', `no hash is defined for ${alg}`);
+  return `SHA-${bits}`;
+}
+
+async function checkHashes(claims: Claims, alg: string, e: IdTokenExpectations): Promise<void> {
+  const pairs = [
+    ['at_hash', e.accessToken],
+    ['c_hash', e.code],
+  ] as const;
+  for (const [claim, value] of pairs) {
+    const presented = claims[claim];
+    if (presented === undefined || value === undefined) continue;
+    const expected = await leftHalfHash(value, hashOf(alg));
+    if (typeof presented !== 'string' || !timingSafeEqual(presented, expected))
+      throw new IdTokenError(claim, `${claim} does not match`);
+  }
+}
+
+async function leftHalfHash(value: string, hash: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest(hash, encoder.encode(value)));
+  return base64url(digest.subarray(0, digest.length / 2));
+}
