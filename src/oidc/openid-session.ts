@@ -78,7 +78,7 @@ export class OpenIDSession extends OAuth2Session {
   #claims: IdTokenClaims | undefined;
 
   constructor(options: OpenIDSessionOptions) {
-    super({ ...options, scope: withOpenid(options.scope) });
+    super({ ...options, scope: withOpenid(options.scope ?? options.provider?.scope) });
     const server = options.server;
     requireString(server?.issuer, 'server.issuer');
     this.#algorithms = [options.idTokenSignedResponseAlg ?? 'RS256'];
