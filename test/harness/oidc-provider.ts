@@ -6,7 +6,7 @@
  * refused with `invalid_grant`), short access tokens. Its built-in development login and
  * consent pages are enabled and {@link completeLogin} drives them without a browser.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { OAuth2Session, type OAuth2SessionOptions } from 'oauth2-session';
@@ -31,7 +31,15 @@ export interface HarnessClient {
   redirect_uris?: string[];
   grant_types?: string[];
   scope?: string;
+  /** The provider needs a key of this algorithm: see {@link OidcProviderOptions.signingAlgs}. */
+  id_token_signed_response_alg?: SigningAlg;
+  /** `pairwise` needs {@link OidcProviderOptions.pairwise}; the sector is the redirect URI's host. */
+  subject_type?: 'public' | 'pairwise';
+  post_logout_redirect_uris?: string[];
 }
+
+/** The ID token algorithms the harness has keys for. */
+export type SigningAlg = 'RS256' | 'PS256' | 'ES256' | 'EdDSA';
 
 export interface OidcProviderOptions {
   /** Registered clients; {@link defaultClients} when unset. */
@@ -42,6 +50,10 @@ export interface OidcProviderOptions {
   clientCredentialsTtl?: number;
   /** Refresh token lifetime in seconds (default 3600). */
   refreshTokenTtl?: number;
+  /** One signing key per algorithm, in this order (default `['RS256']`). */
+  signingAlgs?: SigningAlg[];
+  /** Offer `subject_type: 'pairwise'`: sub is a hash of the client's sector and the account. */
+  pairwise?: boolean;
 }
 
 /** Requests seen per endpoint, for test oracles (`token:<grant_type>` counts grants too). */
@@ -53,6 +65,15 @@ export interface OidcProviderHandle {
   tokenUrl: string;
   userinfoUrl: string;
   revocationUrl: string;
+  jwksUrl: string;
+  /** The `kid`s of the signing keys now served. */
+  kids(): string[];
+  /**
+   * Replaces every signing key by a new one of the same algorithm (the old ones are no longer
+   * served nor used): a provider restarted on the same port with the same issuer and cookie
+   * keys, so its sessions and grants (in the shared memory adapter) live on.
+   */
+  rotateKeys(): Promise<void>;
   counts: EndpointCounts;
   /** Zero every counter (between test phases). */
   resetCounts(): void;
@@ -105,16 +126,42 @@ function toMetadata(client: HarnessClient) {
   };
 }
 
-function signingKey() {
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { ...privateKey.export({ format: 'jwk' }), kid: 'harness', alg: 'RS256', use: 'sig' };
+function keyPair(alg: SigningAlg) {
+  if (alg === 'ES256') return generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  if (alg === 'EdDSA') return generateKeyPairSync('ed25519');
+  return generateKeyPairSync('rsa', { modulusLength: 2048 });
 }
 
-function buildConfiguration(options: OidcProviderOptions) {
+function signingKey(alg: SigningAlg, kid: string) {
+  const jwk = keyPair(alg).privateKey.export({ format: 'jwk' });
+  return { ...jwk, kid, alg, use: 'sig' };
+}
+
+type SigningJwk = ReturnType<typeof signingKey>;
+
+/** The first set keeps the historical kid `harness` for RS256; rotated sets get fresh kids. */
+function signingKeys(algs: SigningAlg[], generation: number): SigningJwk[] {
+  return algs.map((alg) => {
+    const kid = generation === 0 && alg === 'RS256' ? 'harness' : `${alg}-${generation}`;
+    return signingKey(alg, kid);
+  });
+}
+
+/** A stable pairwise sub per (sector, account), as OIDC Core section 8.1 suggests. */
+async function pairwiseIdentifier(
+  _ctx: unknown,
+  accountId: string,
+  client: { sectorIdentifier: string },
+) {
+  return createHash('sha256').update(`${client.sectorIdentifier} ${accountId}`).digest('hex');
+}
+
+function buildConfiguration(options: OidcProviderOptions, keys: SigningJwk[], cookieKey: string) {
   return {
     clients: (options.clients ?? defaultClients).map(toMetadata),
-    jwks: { keys: [signingKey()] },
-    cookies: { keys: [randomBytes(32).toString('base64url')] },
+    jwks: { keys },
+    cookies: { keys: [cookieKey] },
+    ...(options.pairwise ? { subjectTypes: ['public', 'pairwise'], pairwiseIdentifier } : {}),
     features: {
       devInteractions: { enabled: true },
       clientCredentials: { enabled: true },
@@ -200,16 +247,33 @@ export async function startOidcProvider(
   const port = await listen(server);
   const issuer = `http://127.0.0.1:${port}`;
   const Provider = await loadProvider();
-  const provider = new Provider(issuer, buildConfiguration(options));
   const counts: EndpointCounts = {};
-  provider.use(countRequests(counts));
-  server.on('request', provider.callback());
+  const algs = options.signingAlgs ?? ['RS256'];
+  const cookieKey = randomBytes(32).toString('base64url');
+  let generation = 0;
+  let keys = signingKeys(algs, generation);
+  let listener: RequestListener | undefined;
+  const serve = () => {
+    const provider = new Provider(issuer, buildConfiguration(options, keys, cookieKey));
+    provider.use(countRequests(counts));
+    if (listener) server.off('request', listener);
+    listener = provider.callback();
+    server.on('request', listener);
+  };
+  serve();
   return {
     issuer,
     authorizeUrl: `${issuer}/auth`,
     tokenUrl: `${issuer}/token`,
     userinfoUrl: `${issuer}/me`,
     revocationUrl: `${issuer}/token/revocation`,
+    jwksUrl: `${issuer}/jwks`,
+    kids: () => keys.map((k) => k.kid),
+    rotateKeys: async () => {
+      generation += 1;
+      keys = signingKeys(algs, generation);
+      serve();
+    },
     counts,
     resetCounts: () => {
       for (const key of Object.keys(counts)) delete counts[key];
@@ -222,8 +286,11 @@ export async function startOidcProvider(
   };
 }
 
-/** Cookies by name; enough for one provider on one origin (paths are ignored). */
-class CookieJar {
+/**
+ * Cookies by name; enough for one provider on one origin (paths are ignored). Pass one to
+ * {@link completeLogin} to keep the provider's session cookie for later requests.
+ */
+export class CookieJar {
   readonly #cookies = new Map<string, string>();
 
   store(response: Response): void {
@@ -242,7 +309,8 @@ class CookieJar {
   }
 }
 
-async function step(jar: CookieJar, url: string, init: RequestInit = {}): Promise<Response> {
+/** One request with the jar's cookies, redirects not followed; the answer's cookies are kept. */
+export async function step(jar: CookieJar, url: string, init: RequestInit = {}): Promise<Response> {
   const headers = new Headers(init.headers);
   headers.set('cookie', jar.header());
   const response = await fetch(url, { ...init, headers, redirect: 'manual' });
@@ -266,13 +334,13 @@ async function submitPrompt(jar: CookieJar, url: string, account: string): Promi
  * Plays the user at the provider's development login and consent pages, without a browser:
  * follows the redirects from `authorizeUrl` with a cookie jar, signs in as `account`, grants
  * consent, and answers the callback URL (with `code`, `state`, `iss`) the browser would have
- * been sent to. Nothing is sent to the redirect URI itself.
+ * been sent to. Nothing is sent to the redirect URI itself. With `jar`, the provider's cookies
+ * (its session among them) stay there for later requests.
  */
 export async function completeLogin(
   authorizeUrl: string,
-  { account = 'alice', redirectUri = REDIRECT_URI } = {},
+  { account = 'alice', redirectUri = REDIRECT_URI, jar = new CookieJar() } = {},
 ): Promise<string> {
-  const jar = new CookieJar();
   let response = await step(jar, authorizeUrl);
   for (let hops = 0; hops < 20; hops += 1) {
     const location = response.headers.get('location');
