@@ -59,6 +59,8 @@ export class RemoteJwks {
   #set: LocalSet | undefined;
   /** When the last fetch started (0: never), for the cooldown and the age. */
   #fetchedAt = 0;
+  /** A fetch is under way: a lookup that misses meanwhile waits for it instead of being refused. */
+  #fetching = false;
 
   constructor(jwksUri: string | URL, options: RemoteJwksOptions = {}) {
     this.#cooldownMs = options.cooldownMs ?? 30_000;
@@ -83,12 +85,19 @@ export class RemoteJwks {
   async getKey(header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<CryptoKey> {
     const now = this.#now();
     if (!this.#set || now - this.#fetchedAt >= this.#maxAgeMs) await this.#refetch();
+    const set = this.#set!;
     try {
-      return await this.#set!(header, token);
+      return await set(header, token);
     } catch (error) {
       const unknown = (error as { code?: string }).code === 'ERR_JWKS_NO_MATCHING_KEY';
-      if (!unknown || this.#now() - this.#fetchedAt < this.#cooldownMs) throw error;
-      await this.#refetch();
+      if (!unknown) throw error;
+      // The cooldown counts from the start of a fetch: a miss during it, or against the set it
+      // replaced, is answered by that fetch, not refused.
+      if (this.#fetching) await this.#refetch();
+      else if (this.#set === set) {
+        if (this.#now() - this.#fetchedAt < this.#cooldownMs) throw error;
+        await this.#refetch();
+      }
       return this.#set!(header, token);
     }
   }
@@ -100,7 +109,12 @@ export class RemoteJwks {
   #refetch(): Promise<LocalSet> {
     return this.#flight.run(async () => {
       this.#fetchedAt = this.#now();
-      this.#set = createLocalJWKSet(await this.#fetch());
+      this.#fetching = true;
+      try {
+        this.#set = createLocalJWKSet(await this.#fetch());
+      } finally {
+        this.#fetching = false;
+      }
       return this.#set;
     });
   }

@@ -10,6 +10,7 @@ import {
   OpenIDSession,
   type OpenIDSessionOptions,
   RemoteJwks,
+  validateIdToken,
 } from 'oauth2-session/oidc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -107,5 +108,34 @@ describe('RemoteJwks shared by OpenIDSessions across a key rotation', () => {
     const d = await login(fast);
     expect(d.idTokenClaims?.sub).toBe('alice');
     expect(op.counts.jwks).toBe(afterRotation + 1);
+  });
+
+  it('RemoteJwks: concurrent verifications of a token signed with a new key all wait for the one refetch (regression: all but the first were refused with check kid)', async () => {
+    const shared = new RemoteJwks(server.jwks_uri as string, { cooldownMs: 50 });
+    await login(shared);
+    await op.rotateKeys();
+    // A token signed with the new key, obtained by a session with keys of its own.
+    const fresh = await login(new RemoteJwks(server.jwks_uri as string));
+    const idToken = fresh.token?.id_token as string;
+    const expected = {
+      issuer: op.issuer,
+      clientId: client.client_id,
+      keys: shared,
+      nonce: fresh.idTokenClaims?.nonce,
+    };
+    await sleep(100);
+    op.resetCounts();
+
+    // The first verification starts the refetch; the others arrive while it is under way.
+    const first = validateIdToken(idToken, expected);
+    await new Promise((resolve) => setImmediate(resolve));
+    const later = Array.from({ length: 4 }, () => validateIdToken(idToken, expected));
+    const results = await Promise.allSettled([first, ...later]);
+    const refused = results.filter((r) => r.status === 'rejected');
+    expect(refused.map((r) => (r.reason as IdTokenError).check)).toEqual([]);
+    expect(results.map((r) => r.status === 'fulfilled' && r.value.sub)).toEqual(
+      Array(5).fill('alice'),
+    );
+    expect(op.counts.jwks).toBe(1);
   });
 });
