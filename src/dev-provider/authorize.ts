@@ -3,7 +3,8 @@ import { redirectUriAllowed } from './clients.js';
 import { normalizeScopes, type ProviderContext } from './context.js';
 import { DEV_DEFAULTS } from './defaults.js';
 import { consentPage, cspSource, errorPage, sendHtml } from './html.js';
-import { readBody, redirect } from './http.js';
+import { readBody, redirectWith } from './http.js';
+import { authorizationIss } from './oidc.js';
 import type { AuthRequest } from './store.js';
 import type { DevClient, DevUser } from './types.js';
 
@@ -18,28 +19,20 @@ interface RedirectError {
   anchor: string;
 }
 
-/** Redirects to `target` with `params` added to its query (keeping the query it has). */
-function redirectWith(
-  res: ServerResponse,
-  target: string,
-  params: Record<string, string | undefined>,
-): void {
-  const url = new URL(target);
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.append(k, v);
-  redirect(res, url.href);
+/** Where an authorization response goes: the URI, the request's `state`, and `iss` (RFC 9207). */
+interface ResponseTarget {
+  uri: string;
+  state: string | undefined;
+  iss: string | undefined;
 }
 
-function redirectError(
-  res: ServerResponse,
-  target: string,
-  e: RedirectError,
-  state: string | undefined,
-): void {
-  redirectWith(res, target, {
+function redirectError(res: ServerResponse, to: ResponseTarget, e: RedirectError): void {
+  redirectWith(res, to.uri, {
     error: e.error,
     error_description: e.description,
     error_uri: DOCS + e.anchor,
-    state,
+    state: to.state,
+    iss: to.iss,
   });
 }
 
@@ -59,6 +52,24 @@ function pkceError(params: URLSearchParams): RedirectError | undefined {
     return { error: 'invalid_request', description: 'code_challenge is invalid.', anchor: 'pkce' };
   }
   return undefined;
+}
+
+/**
+ * OIDC's `prompt=none` (OpenID Connect Core 1.0 section 3.1.2.1) forbids showing a page, and
+ * the dev provider keeps no login to answer from, so only auto-approval can grant it.
+ */
+function promptError(
+  ctx: ProviderContext,
+  params: URLSearchParams,
+  autoApproves: boolean,
+): RedirectError | undefined {
+  const prompts = (params.get('prompt') ?? '').split(' ');
+  if (!ctx.oidc || autoApproves || !prompts.includes('none')) return undefined;
+  return {
+    error: 'login_required',
+    description: 'prompt=none needs autoApprove: the dev provider keeps no login.',
+    anchor: '',
+  };
 }
 
 function responseTypeError(params: URLSearchParams): RedirectError | undefined {
@@ -95,17 +106,20 @@ function pickUser(ctx: ProviderContext, login: string | null | undefined): DevUs
 /** Issues a code for `login` and sends the browser back to the client (RFC 6749 section 4.1.2). */
 function approve(
   ctx: ProviderContext,
+  req: IncomingMessage,
   res: ServerResponse,
   request: AuthRequest,
   user: DevUser,
 ): void {
   const code = ctx.store.issueCode(request, user.login);
-  redirectWith(res, request.redirectUri, { code, state: request.state });
+  const iss = authorizationIss(ctx, req);
+  redirectWith(res, request.redirectUri, { code, state: request.state, iss });
 }
 
 /** Validates the client and redirect URI: failures here must not redirect to an unchecked URI. */
 function validateTarget(
   ctx: ProviderContext,
+  req: IncomingMessage,
   res: ServerResponse,
   params: URLSearchParams,
 ): { client: DevClient; uri: string; given: boolean } | undefined {
@@ -123,7 +137,8 @@ function validateTarget(
       description: target.page,
       anchor: 'redirect-uri-mismatch',
     };
-    redirectError(res, registered, e, params.get('state') ?? undefined);
+    const to = { uri: registered, state: params.get('state') ?? undefined };
+    redirectError(res, { ...to, iss: authorizationIss(ctx, req) }, e);
   } else {
     sendHtml(res, 400, errorPage('Redirect URI mismatch', target.page));
   }
@@ -133,16 +148,20 @@ function validateTarget(
 /** `GET /login/oauth/authorize`: validate, then show the consent page (or approve at once). */
 export function handleAuthorize(
   ctx: ProviderContext,
+  req: IncomingMessage,
   res: ServerResponse,
   params: URLSearchParams,
 ): void {
   ctx.counts.authorize++;
-  const target = validateTarget(ctx, res, params);
+  const target = validateTarget(ctx, req, res, params);
   if (!target) return;
   const state = params.get('state') ?? undefined;
-  const failure = responseTypeError(params) ?? pkceError(params);
+  const user = pickUser(ctx, params.get('login'));
+  const autoApproves = ctx.autoApprove && user !== undefined;
+  const failure =
+    responseTypeError(params) ?? pkceError(params) ?? promptError(ctx, params, autoApproves);
   if (failure) {
-    redirectError(res, target.uri, failure, state);
+    redirectError(res, { uri: target.uri, state, iss: authorizationIss(ctx, req) }, failure);
     return;
   }
   const request: AuthRequest = {
@@ -153,8 +172,8 @@ export function handleAuthorize(
     state,
     codeChallenge: params.get('code_challenge') ?? undefined,
   };
-  const user = pickUser(ctx, params.get('login'));
-  if (ctx.autoApprove && user) approve(ctx, res, request, user);
+  if (ctx.oidc) request.nonce = params.get('nonce') ?? undefined;
+  if (autoApproves) approve(ctx, req, res, request, user);
   else showConsent(ctx, res, request, target.client, params.get('login'));
 }
 
@@ -205,9 +224,10 @@ export async function handleConsent(
       description: 'The user has denied your application access.',
       anchor: 'access-denied',
     };
-    return redirectError(res, request.redirectUri, denied, request.state);
+    const to = { uri: request.redirectUri, state: request.state };
+    return redirectError(res, { ...to, iss: authorizationIss(ctx, req) }, denied);
   }
   const user = pickUser(ctx, form.get('login'));
   if (!user) return sendHtml(res, 400, errorPage('Unknown user', 'Pick one of the listed users.'));
-  approve(ctx, res, request, user);
+  approve(ctx, req, res, request, user);
 }

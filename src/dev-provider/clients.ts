@@ -42,6 +42,14 @@ export function redirectUriAllowed(client: DevClient, requested: string): boolea
   return client.redirectUris.some((r) => r === requested || loopbackMatch(r, url));
 }
 
+/**
+ * Whether RP-Initiated Logout may send the browser to `requested` for `client`: only a URI the
+ * client registered, compared as a string (OpenID Connect RP-Initiated Logout 1.0 section 3).
+ */
+export function postLogoutRedirectUriAllowed(client: DevClient, requested: string): boolean {
+  return client.postLogoutRedirectUris?.includes(requested) ?? false;
+}
+
 /** Registered apps, by client id. */
 export class ClientRegistry {
   readonly #clients = new Map<string, DevClient>();
@@ -54,7 +62,10 @@ export class ClientRegistry {
   register(client: DevClient): void {
     requireString(client?.clientId, 'clientId');
     requireString(client.clientSecret, 'clientSecret');
-    this.#clients.set(client.clientId, { ...client, redirectUris: [...client.redirectUris] });
+    const copy = { ...client, redirectUris: [...client.redirectUris] };
+    if (client.postLogoutRedirectUris)
+      copy.postLogoutRedirectUris = [...client.postLogoutRedirectUris];
+    this.#clients.set(client.clientId, copy);
   }
 
   /** The client with this id, if registered. */

@@ -10,6 +10,8 @@ export const DEV_DEFAULTS = Object.freeze({
   accessTokenTtlSeconds: 28_800,
   /** GitHub App refresh tokens: 184 days. */
   refreshTokenTtlSeconds: 15_897_600,
+  /** OIDC mode's ID tokens: 1 hour. */
+  idTokenTtlSeconds: 3600,
   /** Largest request body read, in bytes. */
   maxBodyBytes: 64 * 1024,
 });
@@ -20,6 +22,9 @@ export const DEFAULT_CLIENT: Readonly<DevClient> = Object.freeze({
   clientSecret: 'dev-client-secret',
   redirectUris: [],
   name: 'oauth2-session dev app',
+  // The example app's default address (PORT 5000). Unlike callbacks, no loopback wildcard: a
+  // logout redirect is allowed only where a client asked for one.
+  postLogoutRedirectUris: ['http://127.0.0.1:5000/logged-out', 'http://localhost:5000/logged-out'],
 });
 
 /** The users offered when no `users` option is given. */

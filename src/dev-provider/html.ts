@@ -80,6 +80,15 @@ export function errorPage(title: string, message: string): string {
   return layout(title, `<h1 id="error">${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`);
 }
 
+/** RP-Initiated Logout's answer when the client named no page to go back to. */
+export function signedOutPage(): string {
+  return layout(
+    'Signed out',
+    `<h1 id="signed-out">Signed out</h1><p>You have signed out. You can close this window.</p>
+<p><small>oauth2-session development provider: not GitHub.</small></p>`,
+  );
+}
+
 /**
  * The Content-Security-Policy of our pages. `form-action` lists the redirect target too, since
  * Chromium applies it to the redirect that follows the form post.

@@ -102,6 +102,17 @@ export function redirect(res: ServerResponse, location: string): void {
   send(res, 302, { location, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer' });
 }
 
+/** Redirects to `target` with `params` added to its query (keeping the query it has). */
+export function redirectWith(
+  res: ServerResponse,
+  target: string,
+  params: Record<string, string | undefined>,
+): void {
+  const url = new URL(target);
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) url.searchParams.append(k, v);
+  redirect(res, url.href);
+}
+
 /** A GitHub REST API error: `{"message", "documentation_url", "status"}`. */
 export function sendApiError(res: ServerResponse, status: number, message: string): void {
   sendJson(res, status, {

@@ -5,16 +5,34 @@ import { handleAuthorize, handleConsent } from './authorize.js';
 import { ClientRegistry } from './clients.js';
 import type { ProviderContext } from './context.js';
 import { DEFAULT_CLIENT, DEFAULT_USERS, DEV_DEFAULTS } from './defaults.js';
+import { handleEndSession } from './end-session.js';
 import { RequestRejected, send, sendApiError } from './http.js';
-import { handleRevoke } from './revoke.js';
+import { createOidcConfig, handleDiscovery, handleJwks, oidcUrls } from './oidc.js';
+import {
+  PATH_AUTHORIZE,
+  PATH_DISCOVERY,
+  PATH_END_SESSION,
+  PATH_JWKS,
+  PATH_REVOCATION,
+  PATH_REVOKE,
+  PATH_TOKEN,
+  PATH_USER,
+  PATH_USERINFO,
+  revokePath,
+} from './paths.js';
+import { handleRevocation, handleRevoke } from './revoke.js';
 import { GrantStore } from './store.js';
 import { handleToken } from './token.js';
-import type { DevClient, DevEndpoint, DevProvider, DevProviderOptions } from './types.js';
+import type { DevClient, DevCounts, DevProvider, DevProviderOptions } from './types.js';
 import { handleUser } from './user.js';
+import { handleUserinfo } from './userinfo.js';
 
 /** Options of {@link createDevProviderHandler}: those of the server, plus the public origin. */
 export interface DevProviderHandlerOptions extends DevProviderOptions {
-  /** Base of the URLs in `/user` answers. Default: `http://` + the request's Host. */
+  /**
+   * Base of the URLs in `/user` answers, and the OIDC issuer. Default: `http://` + the
+   * request's Host (set it in OIDC mode, so the issuer does not follow the Host header).
+   */
   origin?: string;
 }
 
@@ -22,26 +40,43 @@ export interface DevProviderHandlerOptions extends DevProviderOptions {
 export interface DevProviderHandler {
   (req: IncomingMessage, res: ServerResponse): void;
   /** Requests per endpoint, live (see {@link DevProvider.counts}). */
-  readonly counts: Record<DevEndpoint, number>;
+  readonly counts: DevCounts;
   registerClient(client: DevClient): void;
   revokeAll(): void;
   /** Sets the origin used in `/user` answers (done by {@link startDevProvider} once listening). */
   setOrigin(origin: string): void;
+  /** Resolves once OIDC mode's signing key exists (at once without OIDC); rejects if it failed. */
+  ready(): Promise<void>;
 }
 
-const PATH_AUTHORIZE = '/login/oauth/authorize';
-const PATH_TOKEN = '/login/oauth/access_token';
-const PATH_USER = '/user';
-const PATH_REVOKE = /^\/applications\/([^/]+)\/token$/;
+type Handler = (
+  ctx: ProviderContext,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+) => void | Promise<void>;
 
-function zeroCounts(): Record<DevEndpoint, number> {
-  return { authorize: 0, consent: 0, token: 0, refresh: 0, user: 0, revoke: 0 };
+/** OIDC mode's endpoints, by path and method; unknown to the router without it. */
+const OIDC_ROUTES = new Map<string, Partial<Record<string, Handler>>>([
+  [PATH_DISCOVERY, { GET: handleDiscovery }],
+  [PATH_JWKS, { GET: handleJwks }],
+  // OpenID Connect Core 1.0 section 5.3.1 and RP-Initiated Logout 1.0 section 2: GET and POST.
+  [PATH_USERINFO, { GET: handleUserinfo, POST: handleUserinfo }],
+  [PATH_END_SESSION, { GET: handleEndSession, POST: handleEndSession }],
+  [PATH_REVOCATION, { POST: handleRevocation }],
+]);
+
+function zeroCounts(oidc: boolean): DevCounts {
+  const counts: DevCounts = { authorize: 0, consent: 0, token: 0, refresh: 0, user: 0, revoke: 0 };
+  return oidc ? { ...counts, discovery: 0, jwks: 0, userinfo: 0, end_session: 0 } : counts;
 }
 
 function buildContext(options: DevProviderHandlerOptions): ProviderContext {
   const expiring = options.expiringTokens ?? false;
+  const clock = options.clock ?? Date.now;
+  const oidc = createOidcConfig(options);
   const store = new GrantStore({
-    clock: options.clock ?? Date.now,
+    clock,
     expiring,
     accessTokenTtlSeconds: options.accessTokenTtlSeconds ?? DEV_DEFAULTS.accessTokenTtlSeconds,
     refreshTokenTtlSeconds: options.refreshTokenTtlSeconds ?? DEV_DEFAULTS.refreshTokenTtlSeconds,
@@ -50,9 +85,11 @@ function buildContext(options: DevProviderHandlerOptions): ProviderContext {
     clients: new ClientRegistry(options.clients ?? [DEFAULT_CLIENT]),
     store,
     users: options.users ?? DEFAULT_USERS,
-    counts: zeroCounts(),
+    counts: zeroCounts(oidc !== undefined),
     autoApprove: options.autoApprove ?? false,
     grantScopes: options.grantScopes ?? ((requested) => [...requested]),
+    clock,
+    oidc,
     origin: options.origin ?? '',
   };
 }
@@ -67,14 +104,18 @@ async function route(
   const method = req.method ?? 'GET';
   const path = url.pathname;
   if (path === PATH_AUTHORIZE && method === 'GET')
-    return handleAuthorize(ctx, res, url.searchParams);
+    return handleAuthorize(ctx, req, res, url.searchParams);
   if (path === PATH_AUTHORIZE && method === 'POST') return handleConsent(ctx, req, res);
   if (path === PATH_TOKEN && method === 'POST') return handleToken(ctx, req, res);
   if (path === PATH_USER && method === 'GET') return handleUser(ctx, req, res);
   const revoke = PATH_REVOKE.exec(path);
   if (revoke && method === 'DELETE')
     return handleRevoke(ctx, req, res, decodeURIComponent(revoke[1]!));
-  const known = [PATH_AUTHORIZE, PATH_TOKEN, PATH_USER].includes(path) || revoke !== null;
+  const oidc = ctx.oidc ? OIDC_ROUTES.get(path) : undefined;
+  const oidcHandler = oidc?.[method];
+  if (oidcHandler) return oidcHandler(ctx, req, res, url);
+  const known =
+    [PATH_AUTHORIZE, PATH_TOKEN, PATH_USER].includes(path) || revoke !== null || oidc !== undefined;
   sendApiError(res, known ? 405 : 404, known ? 'Method Not Allowed' : 'Not Found');
 }
 
@@ -116,6 +157,9 @@ export function createDevProviderHandler(
     setOrigin: (origin: string) => {
       ctx.origin = origin;
     },
+    ready: async () => {
+      await ctx.oidc?.key;
+    },
   });
 }
 
@@ -137,7 +181,8 @@ function originOf(host: string, port: number): string {
  *
  * Implements RFC 6749 section 4.1 (authorization code grant) and section 6 (refresh), RFC 7636
  * (PKCE, S256 only) and the refresh token rotation of RFC 9700 section 4.14.2, shaped like
- * GitHub's OAuth apps.
+ * GitHub's OAuth apps. With `oidc: true`, also OpenID Connect Core 1.0 (ID tokens, userinfo),
+ * Discovery 1.0, RP-Initiated Logout 1.0, RFC 7009 and RFC 9207; see {@link DevProvider.oidc}.
  *
  * @example
  * const provider = await startDevProvider({ autoApprove: true });
@@ -150,6 +195,8 @@ export async function startDevProvider(options: DevProviderOptions = {}): Promis
   const host = options.host ?? '127.0.0.1';
   checkPort(port);
   const handler = createDevProviderHandler(options);
+  // A key that cannot be made fails the start, not the first token request.
+  await handler.ready();
   const server = createServer(handler);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -165,8 +212,9 @@ export async function startDevProvider(options: DevProviderOptions = {}): Promis
     authorizeUrl: origin + PATH_AUTHORIZE,
     tokenUrl: origin + PATH_TOKEN,
     userUrl: origin + PATH_USER,
-    revokeUrl: (clientId: string) => `${origin}/applications/${encodeURIComponent(clientId)}/token`,
+    revokeUrl: (clientId: string) => origin + revokePath(clientId),
     counts: handler.counts,
+    ...(options.oidc && { oidc: oidcUrls(origin) }),
     registerClient: handler.registerClient,
     revokeAll: handler.revokeAll,
     close: () => closeServer(server),

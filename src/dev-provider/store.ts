@@ -11,6 +11,8 @@ export interface AuthRequest {
   scopes: string[];
   state: string | undefined;
   codeChallenge: string | undefined;
+  /** OIDC mode: the request's `nonce`, for the ID token of the code it leads to. */
+  nonce?: string | undefined;
 }
 
 /** What a code, a token or a refresh token was granted for. */
@@ -18,10 +20,14 @@ export interface Grant {
   clientId: string;
   login: string;
   scopes: string[];
+  /** When the user approved, in milliseconds (an ID token's `auth_time`, kept across refreshes). */
+  authTime: number;
 }
 
 /** A token pair as the token endpoint answers it. */
 export interface IssuedTokens {
+  /** What the pair was issued for. */
+  grant: Grant;
   accessToken: string;
   scopes: string[];
   /** Seconds; set in expiring mode only. */
@@ -30,8 +36,7 @@ export interface IssuedTokens {
   refreshTokenExpiresIn?: number;
 }
 
-interface CodeRecord extends AuthRequest {
-  login: string;
+interface CodeRecord extends AuthRequest, Grant {
   expiresAt: number;
   used: boolean;
   familyId: string | undefined;
@@ -100,14 +105,19 @@ export class GrantStore {
     return request;
   }
 
-  /** Issues a single-use, 10-minute code for an approved request (RFC 6749 section 4.1.2). */
+  /**
+   * Issues a single-use, 10-minute code for a request the user approves now (RFC 6749 section
+   * 4.1.2).
+   */
   issueCode(request: AuthRequest, login: string): string {
     this.#sweep();
     const code = newCode();
-    const expiresAt = this.#now() + DEV_DEFAULTS.codeTtlSeconds * 1000;
+    const now = this.#now();
+    const expiresAt = now + DEV_DEFAULTS.codeTtlSeconds * 1000;
     this.#codes.set(digest(code), {
       ...request,
       login,
+      authTime: now,
       expiresAt,
       used: false,
       familyId: undefined,
@@ -168,13 +178,21 @@ export class GrantStore {
     if (record?.kind !== 'access' || record.used) return undefined;
     if (record.expiresAt <= this.#now()) return undefined;
     const family = this.#families.get(record.familyId);
-    return family && { clientId: family.clientId, login: family.login, scopes: family.scopes };
+    return family && grantOf(family);
   }
 
   /** Revokes the family of an access token of `clientId`; false when there was none. */
   revokeAccessToken(token: string, clientId: string): boolean {
+    return this.revokeToken(token, clientId, 'access');
+  }
+
+  /**
+   * Revokes the family of a live token of `clientId`, of the kind given or either (RFC 7009
+   * section 2.1: revoking a refresh token ends the grant); false when there was none.
+   */
+  revokeToken(token: string, clientId: string, kind?: TokenRecord['kind']): boolean {
     const record = this.#tokens.get(digest(token));
-    if (record?.kind !== 'access' || record.used) return false;
+    if (!record || record.used || (kind !== undefined && record.kind !== kind)) return false;
     const family = this.#families.get(record.familyId);
     if (!family || family.clientId !== clientId) return false;
     this.#revokeFamily(record.familyId);
@@ -195,10 +213,12 @@ export class GrantStore {
     const accessToken = newToken(expiring ? 'ghu_' : 'gho_');
     const accessTtl = expiring ? accessTokenTtlSeconds : Number.POSITIVE_INFINITY;
     this.#addToken(family, familyId, accessToken, 'access', accessTtl);
-    if (!expiring) return { accessToken, scopes: family.scopes };
+    const grant = grantOf(family);
+    if (!expiring) return { grant, accessToken, scopes: family.scopes };
     const refreshToken = newToken('ghr_');
     this.#addToken(family, familyId, refreshToken, 'refresh', refreshTokenTtlSeconds);
     return {
+      grant,
       accessToken,
       scopes: family.scopes,
       expiresIn: accessTokenTtlSeconds,
@@ -248,6 +268,11 @@ export class GrantStore {
     dropExpired(this.#pending, now);
     dropExpired(this.#codes, now);
   }
+}
+
+function grantOf(family: Family): Grant {
+  const { clientId, login, scopes, authTime } = family;
+  return { clientId, login, scopes, authTime };
 }
 
 function dropExpired<K>(map: Map<K, { expiresAt: number }>, now: number): void {

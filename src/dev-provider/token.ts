@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { normalizeScopes, type ProviderContext } from './context.js';
+import { grantsOpenid, normalizeScopes, type ProviderContext, publicOrigin } from './context.js';
 import { DEV_DEFAULTS } from './defaults.js';
 import { acceptsJson, basicCredentials, parseParams, readBody, send, sendJson } from './http.js';
+import { idTokenFor } from './oidc.js';
 import { constantTimeEqual, s256 } from './secrets.js';
 import type { IssuedTokens } from './store.js';
 import type { DevClient } from './types.js';
@@ -29,6 +30,12 @@ const ERRORS = {
 export type TokenErrorCode = keyof typeof ERRORS;
 
 type Fields = Record<string, string | number>;
+
+/** What a grant issued: the pair, and the nonce of the code it came from (OIDC mode). */
+interface Issued {
+  tokens: IssuedTokens;
+  nonce?: string | undefined;
+}
 
 /** Answers form-encoded, unless the client asked for JSON: GitHub's default is the form. */
 function answer(req: IncomingMessage, res: ServerResponse, fields: Fields): void {
@@ -67,7 +74,7 @@ function tokenFields(tokens: IssuedTokens): Fields {
 }
 
 /** HTTP Basic or `client_id`/`client_secret` in the body (RFC 6749 section 2.3.1). */
-function authenticateClient(
+export function authenticateClient(
   ctx: ProviderContext,
   req: IncomingMessage,
   params: URLSearchParams,
@@ -93,7 +100,7 @@ function codeGrant(
   ctx: ProviderContext,
   params: URLSearchParams,
   client: DevClient,
-): Fields | TokenErrorCode {
+): Issued | TokenErrorCode {
   const code = params.get('code') ?? '';
   const redeemed = ctx.store.redeemCode(code, client.clientId);
   if (!redeemed.ok) return 'bad_verification_code';
@@ -103,9 +110,14 @@ function codeGrant(
   const redirectUri = params.get('redirect_uri');
   if (redirectUri && redirectUri !== grant.redirectUri) return 'redirect_uri_mismatch';
   const scopes = normalizeScopes(ctx.grantScopes(grant.scopes, client).join(' '));
-  return tokenFields(
-    ctx.store.issueForCode(code, { clientId: client.clientId, login: grant.login, scopes }),
-  );
+  const { login, authTime, nonce } = grant;
+  const tokens = ctx.store.issueForCode(code, {
+    clientId: client.clientId,
+    login,
+    scopes,
+    authTime,
+  });
+  return { tokens, nonce };
 }
 
 /** `grant_type=refresh_token` (RFC 6749 section 6), single use, rotating. */
@@ -113,9 +125,21 @@ function refreshGrant(
   ctx: ProviderContext,
   params: URLSearchParams,
   client: DevClient,
-): Fields | TokenErrorCode {
+): Issued | TokenErrorCode {
   const rotated = ctx.store.rotateRefresh(params.get('refresh_token') ?? '', client.clientId);
-  return rotated.ok ? tokenFields(rotated.value) : 'bad_refresh_token';
+  return rotated.ok ? { tokens: rotated.value } : 'bad_refresh_token';
+}
+
+/** The token response; in OIDC mode, with an ID token when `openid` was granted. */
+async function responseFields(
+  ctx: ProviderContext,
+  req: IncomingMessage,
+  issued: Issued,
+): Promise<Fields> {
+  const fields = tokenFields(issued.tokens);
+  if (ctx.oidc && grantsOpenid(issued.tokens.scopes))
+    fields.id_token = await idTokenFor(ctx, publicOrigin(ctx, req), issued.tokens, issued.nonce);
+  return fields;
 }
 
 async function readParams(ctx: ProviderContext, req: IncomingMessage): Promise<URLSearchParams> {
@@ -138,10 +162,10 @@ export async function handleToken(
   ctx.counts[grantType === 'refresh_token' ? 'refresh' : 'token']++;
   const client = authenticateClient(ctx, req, params);
   if (!client) return answerError(req, res, 'incorrect_client_credentials');
-  let result: Fields | TokenErrorCode;
+  let result: Issued | TokenErrorCode;
   if (grantType === 'authorization_code') result = codeGrant(ctx, params, client);
   else if (grantType === 'refresh_token') result = refreshGrant(ctx, params, client);
   else result = 'unsupported_grant_type';
   if (typeof result === 'string') return answerError(req, res, result);
-  answer(req, res, result);
+  answer(req, res, await responseFields(ctx, req, result));
 }

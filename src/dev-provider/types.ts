@@ -18,6 +18,12 @@ export interface DevClient {
   redirectUris: string[];
   /** The app name shown on the consent page (default: the client id). */
   name?: string;
+  /**
+   * Where OIDC RP-Initiated Logout may send the browser back (`post_logout_redirect_uri`),
+   * compared as exact strings. Nothing is allowed unless listed: unlike the callbacks, no
+   * loopback rule and no origin of a redirect URI is assumed.
+   */
+  postLogoutRedirectUris?: string[];
 }
 
 /** A user who can sign in at the consent page; the fields of GitHub's `GET /user`. */
@@ -33,6 +39,19 @@ export interface DevUser {
 
 /** The endpoints whose requests {@link DevProvider.counts} counts. */
 export type DevEndpoint = 'authorize' | 'consent' | 'token' | 'refresh' | 'user' | 'revoke';
+
+/** The endpoints added by OIDC mode ({@link DevProviderOptions.oidc}), counted there only. */
+export type DevOidcEndpoint = 'discovery' | 'jwks' | 'userinfo' | 'end_session';
+
+/**
+ * Requests per endpoint. The OIDC endpoints' keys exist only in OIDC mode, so the counts of a
+ * provider without it are exactly the GitHub-shaped ones. `revoke` counts both revocation
+ * endpoints.
+ */
+export type DevCounts = Record<DevEndpoint, number> & Partial<Record<DevOidcEndpoint, number>>;
+
+/** The signature algorithms OIDC mode signs ID tokens with (EdDSA on Ed25519). */
+export type DevIdTokenAlg = 'RS256' | 'ES256' | 'EdDSA';
 
 /** Options of {@link startDevProvider}; every one is optional. */
 export interface DevProviderOptions {
@@ -59,6 +78,32 @@ export interface DevProviderOptions {
   /** Scopes granted for the requested ones (normalized, deduplicated). Default: grant as asked.
    * Lets a test make the granted set differ from the asked one, as GitHub may. */
   grantScopes?: (requested: readonly string[], client: DevClient) => string[];
+  /**
+   * OpenID Connect mode: a discovery document, a JWKS, ID tokens for the `openid` scope,
+   * `/userinfo`, RP-Initiated Logout, RFC 7009 revocation and `iss` on the callback (RFC 9207).
+   * The GitHub-shaped endpoints answer as without it. Default false.
+   */
+  oidc?: boolean;
+  /** The ID token signature algorithm in OIDC mode; a fresh key is made at start. Default RS256. */
+  idTokenAlg?: DevIdTokenAlg;
+  /** ID token lifetime in seconds in OIDC mode. Default 3600. */
+  idTokenTtlSeconds?: number;
+}
+
+/** Where the OIDC endpoints of a {@link DevProvider} are (OIDC mode only). */
+export interface DevOidcUrls {
+  /** The issuer: the provider's origin, no trailing slash. */
+  readonly issuer: string;
+  /** `issuer + /.well-known/openid-configuration`. */
+  readonly discoveryUrl: string;
+  /** `issuer + /.well-known/jwks.json`. */
+  readonly jwksUrl: string;
+  /** `issuer + /userinfo`. */
+  readonly userinfoUrl: string;
+  /** `issuer + /logout` (RP-Initiated Logout). */
+  readonly endSessionUrl: string;
+  /** `issuer + /oauth/revoke` (RFC 7009). */
+  readonly revocationUrl: string;
 }
 
 /** A running development provider. */
@@ -77,7 +122,9 @@ export interface DevProvider {
    * Requests per endpoint, live. `token` counts token endpoint requests other than refreshes,
    * `refresh` those with `grant_type=refresh_token`, `consent` the consent form posts.
    */
-  readonly counts: Record<DevEndpoint, number>;
+  readonly counts: DevCounts;
+  /** The OIDC endpoints; set in OIDC mode only. */
+  readonly oidc?: DevOidcUrls;
   /** Adds (or replaces, by client id) a registered app. */
   registerClient(client: DevClient): void;
   /** Revokes every code and token issued so far. */

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ProviderContext } from './context.js';
+import { type ProviderContext, publicOrigin, userOf } from './context.js';
 import { send, sendApiError, sendJson } from './http.js';
 import type { DevUser } from './types.js';
 
@@ -17,6 +17,13 @@ export function bearerToken(req: IncomingMessage): string | null | undefined {
   return match ? match[1] : undefined;
 }
 
+/** The user's avatar: the one given, else GitHub's URL for the id. */
+export function avatarUrl(user: DevUser): string {
+  return typeof user.avatar_url === 'string'
+    ? user.avatar_url
+    : `https://avatars.githubusercontent.com/u/${user.id}?v=4`;
+}
+
 /** The `/user` JSON: GitHub's field set, filled from the DevUser with plausible defaults. */
 export function userJson(user: DevUser, origin: string): Record<string, unknown> {
   const api = `${origin}/users/${encodeURIComponent(user.login)}`;
@@ -24,7 +31,7 @@ export function userJson(user: DevUser, origin: string): Record<string, unknown>
     login: user.login,
     id: user.id,
     node_id: Buffer.from(`04:User${user.id}`).toString('base64'),
-    avatar_url: `https://avatars.githubusercontent.com/u/${user.id}?v=4`,
+    avatar_url: avatarUrl(user),
     gravatar_id: '',
     url: api,
     html_url: `${origin}/${encodeURIComponent(user.login)}`,
@@ -68,13 +75,12 @@ export function handleUser(ctx: ProviderContext, req: IncomingMessage, res: Serv
 function answerUser(ctx: ProviderContext, req: IncomingMessage, res: ServerResponse): void {
   const token = bearerToken(req);
   const grant = token ? ctx.store.lookupAccessToken(token) : undefined;
-  const user = grant && ctx.users.find((u) => u.login === grant.login);
+  const user = grant && userOf(ctx, grant.login);
   if (!grant || !user) {
     sendApiError(res, 401, 'Bad credentials');
     return;
   }
-  const origin = ctx.origin || `http://${req.headers.host ?? 'localhost'}`;
-  sendJson(res, 200, userJson(user, origin), {
+  sendJson(res, 200, userJson(user, publicOrigin(ctx, req)), {
     'cache-control': 'private, max-age=60, s-maxage=60',
     'x-oauth-scopes': grant.scopes.join(', '),
     'x-oauth-client-id': grant.clientId,
