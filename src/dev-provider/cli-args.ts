@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { misuse } from '../errors.js';
 import { DEFAULT_CLIENT } from './defaults.js';
-import type { DevProviderOptions } from './types.js';
+import { checkIdTokenAlg } from './signing-key.js';
+import type { DevClient, DevProviderOptions } from './types.js';
 
 /** What the command line asks for. */
 export interface CliConfig {
@@ -20,6 +21,11 @@ export const USAGE = `Usage: oauth2-dev-provider [options]
   --client-id ID       client id (default ${DEFAULT_CLIENT.clientId})
   --client-secret S    client secret (default ${DEFAULT_CLIENT.clientSecret})
   --redirect-uri URI   registered callback, repeatable (default: any loopback URL)
+  --oidc               OpenID Connect mode: discovery, JWKS, ID tokens, /userinfo, logout
+  --id-token-alg ALG   ID token signature in OIDC mode: RS256 (default), ES256 or EdDSA
+  --post-logout-redirect-uri URI
+                       where logout may return, repeatable (default with --oidc:
+                       ${DEFAULT_CLIENT.postLogoutRedirectUris!.join(', ')})
   --help               this text`;
 
 function parsePort(raw: string | undefined): number {
@@ -37,6 +43,9 @@ const FLAGS = {
   'client-id': { type: 'string' },
   'client-secret': { type: 'string' },
   'redirect-uri': { type: 'string', multiple: true },
+  oidc: { type: 'boolean' },
+  'id-token-alg': { type: 'string' },
+  'post-logout-redirect-uri': { type: 'string', multiple: true },
   help: { type: 'boolean' },
 } as const;
 
@@ -52,11 +61,15 @@ function readFlags(argv: readonly string[]) {
 /** Reads the flags of `oauth2-dev-provider`; throws a TypeError with a code on a bad one. */
 export function parseCliArgs(argv: readonly string[]): CliConfig {
   const values = readFlags(argv);
-  const client = {
+  const client: DevClient = {
     clientId: values['client-id'] ?? DEFAULT_CLIENT.clientId,
     clientSecret: values['client-secret'] ?? DEFAULT_CLIENT.clientSecret,
     redirectUris: values['redirect-uri'] ?? [],
   };
+  const postLogout =
+    values['post-logout-redirect-uri'] ??
+    (values.oidc ? [...DEFAULT_CLIENT.postLogoutRedirectUris!] : undefined);
+  if (postLogout) client.postLogoutRedirectUris = postLogout;
   const options: DevProviderOptions = {
     port: parsePort(values.port),
     host: values.host ?? '127.0.0.1',
@@ -64,6 +77,13 @@ export function parseCliArgs(argv: readonly string[]): CliConfig {
     expiringTokens: values.expiring ?? false,
     clients: [client],
   };
+  // Set only when asked for, so the options without --oidc are the GitHub-shaped ones.
+  if (values.oidc) options.oidc = true;
+  const alg = values['id-token-alg'];
+  if (alg !== undefined) {
+    checkIdTokenAlg(alg, '--id-token-alg');
+    options.idTokenAlg = alg;
+  }
   return {
     options,
     secretFromFlag: values['client-secret'] !== undefined,

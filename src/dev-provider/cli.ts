@@ -4,6 +4,7 @@
  *
  * @example
  * npx oauth2-dev-provider --port 4000 --redirect-uri http://127.0.0.1:5000/callback
+ * npx oauth2-dev-provider --oidc --id-token-alg ES256
  *
  * @module
  */
@@ -22,7 +23,11 @@ async function main(argv: readonly string[]): Promise<void> {
   const secret = config.secretFromFlag ? '(from --client-secret)' : client.clientSecret;
   process.stdout.write(
     `oauth2 dev provider at ${provider.origin}: authorize ${provider.authorizeUrl} token ${provider.tokenUrl} ` +
-      `user ${provider.userUrl} client_id ${client.clientId} client_secret ${secret}\n`,
+      `user ${provider.userUrl} client_id ${client.clientId} client_secret ${secret}` +
+      (provider.oidc
+        ? ` issuer ${provider.oidc.issuer} discovery ${provider.oidc.discoveryUrl}`
+        : '') +
+      '\n',
   );
   const stop = () => void provider.close().then(() => process.exit(0));
   process.once('SIGINT', stop);
