@@ -20,38 +20,53 @@ export interface AuthorizationRequest {
   extraParams?: Record<string, string> | undefined;
 }
 
-/** Parameters the library sets itself; letting `extraParams` replace them reopens CSRF traps. */
-const RESERVED = new Set([
-  'response_type',
-  'client_id',
-  'redirect_uri',
-  'scope',
-  'state',
-  'code_challenge',
-  'code_challenge_method',
-]);
+/**
+ * What a provider preset adds to every authorization URL it is used for (a `ProviderPreset` is
+ * one): parameters the provider needs there, and its scope separator.
+ */
+export interface AuthorizationPreset {
+  /** Sent with every authorization request (`access_type=offline`, ...); `extraParams` win. */
+  readonly authorizationParams?: Readonly<Record<string, string>> | undefined;
+  /** Joins the scopes in the URL; default a space (RFC 6749 section 3.3). */
+  readonly scopeSeparator?: string | undefined;
+}
 
 /**
  * Builds the authorization URL: `response_type=code`, `client_id`, `redirect_uri` (only when
- * set), `scope` (space-joined), `state`, and the S256 challenge.
+ * set), `scope` (joined by the preset's separator, else a space), `state`, the S256 challenge,
+ * then the preset's `authorizationParams` and `extraParams` (the call's win).
  *
- * @throws TypeError when `extraParams` tries to set one of those.
+ * @example
+ * ```ts
+ * const url = buildAuthorizationUrl(new URL('https://www.strava.com/oauth/authorize'), {
+ *   clientId, state, scope: ['read', 'activity:read'],
+ * }, { scopeSeparator: ',', authorizationParams: { approval_prompt: 'auto' } });
+ * ```
+ * @throws TypeError when the preset or `extraParams` tries to set one of the library's own.
  */
-export function buildAuthorizationUrl(endpoint: URL, request: AuthorizationRequest): URL {
+export function buildAuthorizationUrl(
+  endpoint: URL,
+  request: AuthorizationRequest,
+  preset?: AuthorizationPreset,
+): URL {
   const url = new URL(endpoint);
-  const q = url.searchParams;
-  q.set('response_type', 'code');
-  q.set('client_id', request.clientId);
-  if (request.redirectUri !== undefined) q.set('redirect_uri', request.redirectUri);
-  if (request.scope?.length) q.set('scope', request.scope.join(' '));
-  q.set('state', request.state);
-  if (request.codeChallenge !== undefined) {
-    q.set('code_challenge', request.codeChallenge);
-    q.set('code_challenge_method', 'S256');
-  }
-  for (const [name, value] of Object.entries(request.extraParams ?? {})) {
-    if (RESERVED.has(name)) throw misuse(`extraParams may not set ${name}`);
-    q.set(name, value);
+  const challenge = request.codeChallenge;
+  // The library's own parameters, left out when unset; replacing one reopens CSRF traps.
+  const own: Record<string, string | undefined> = {
+    response_type: 'code',
+    client_id: request.clientId,
+    redirect_uri: request.redirectUri,
+    scope: request.scope?.length ? request.scope.join(preset?.scopeSeparator ?? ' ') : undefined,
+    state: request.state,
+    code_challenge: challenge,
+    code_challenge_method: challenge === undefined ? undefined : 'S256',
+  };
+  for (const [name, value] of Object.entries(own))
+    if (value !== undefined) url.searchParams.set(name, value);
+  const extra = { ...preset?.authorizationParams, ...request.extraParams };
+  for (const [name, value] of Object.entries(extra)) {
+    if (Object.hasOwn(own, name)) throw misuse(`extraParams may not set ${name}`);
+    url.searchParams.set(name, value);
   }
   return url;
 }

@@ -33,8 +33,11 @@ export interface EndpointRequest {
   headers: Headers;
   /** The form body (`application/x-www-form-urlencoded`). */
   body: URLSearchParams;
-  /** When set, sent as a JSON body instead of `body` (an endpoint that takes JSON). */
-  json?: Record<string, unknown> | undefined;
+  /**
+   * When set, sent as a JSON body instead of `body` (an endpoint that takes JSON); `null` sends
+   * the JSON `null`, which is how some APIs take a call without arguments.
+   */
+  json?: Record<string, unknown> | null | undefined;
 }
 
 /** What every hook is told about the call it sees. */

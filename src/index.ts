@@ -11,7 +11,11 @@
  * @module
  */
 
-export { type AuthorizationRequest, buildAuthorizationUrl } from './authorization-request.js';
+export {
+  type AuthorizationPreset,
+  type AuthorizationRequest,
+  buildAuthorizationUrl,
+} from './authorization-request.js';
 export { type IssuerCheck, readAuthorizationResponse } from './authorization-response.js';
 export {
   applyClientAuth,

@@ -8,7 +8,7 @@
 
 import type { ClientAuthMethod } from './client-auth.js';
 import { misuse } from './errors.js';
-import type { ComplianceHooks } from './hooks.js';
+import type { ComplianceHooks, EndpointRequest } from './hooks.js';
 import type { AuthorizationServer } from './server.js';
 
 /** How to read the signed-in user's profile from a provider. */
@@ -18,6 +18,8 @@ export interface UserEndpoint {
   readonly method?: 'GET' | 'POST' | undefined;
   /** Headers the provider requires on it (an API version, an `Accept`). */
   readonly headers?: Readonly<Record<string, string>> | undefined;
+  /** A body the provider requires (a GraphQL query), sent as given with `headers`. */
+  readonly body?: string | undefined;
 }
 
 /** What {@link definePreset} takes. */
@@ -31,6 +33,16 @@ export interface PresetDefinition {
   /** Scopes enough to log in and read the profile. */
   readonly scope?: readonly string[] | undefined;
   readonly user?: UserEndpoint | undefined;
+  /**
+   * Parameters every authorization URL carries, such as the one that asks for a refresh token
+   * (`access_type: 'offline'`, `duration: 'permanent'`); a call's `extraParams` win.
+   */
+  readonly authorizationParams?: Readonly<Record<string, string>> | undefined;
+  /**
+   * How the provider separates scopes on the wire when it is not RFC 6749's space (`','`): used
+   * in the authorization URL, and in token requests through a `token.request` hook.
+   */
+  readonly scopeSeparator?: string | undefined;
 }
 
 /**
@@ -65,7 +77,7 @@ export interface ProviderPreset extends PresetDefinition {
 export function definePreset(definition: PresetDefinition): ProviderPreset {
   return Object.freeze({
     ...definition,
-    hooks: definition.hooks ?? {},
+    hooks: withScopeSeparator(definition.hooks ?? {}, definition.scopeSeparator),
     name: definition.id,
     authorizeUrl: definition.server.authorization_endpoint ?? '',
     tokenUrl: definition.server.token_endpoint ?? '',
@@ -73,9 +85,35 @@ export function definePreset(definition: PresetDefinition): ProviderPreset {
   });
 }
 
-/** The `fetch` arguments that read the user from a preset's user endpoint. */
+/**
+ * The preset's hooks with, first, a `token.request` hook that writes the `scope` of token
+ * requests (client credentials, a narrowed refresh) with the provider's separator, as the
+ * session writes it in the authorization URL.
+ */
+function withScopeSeparator(hooks: ComplianceHooks, separator: string | undefined) {
+  if (separator === undefined || separator === ' ') return hooks;
+  const own = hooks['token.request'];
+  const rewrite = ({ body }: EndpointRequest) => {
+    const scope = body.get('scope');
+    if (scope) body.set('scope', scope.split(/\s+/).filter(Boolean).join(separator));
+  };
+  return { ...hooks, 'token.request': [rewrite, ...(Array.isArray(own) ? own : own ? [own] : [])] };
+}
+
+/**
+ * The `fetch` arguments that read the user from a preset's user endpoint: its method, headers
+ * and body.
+ *
+ * @example
+ * ```ts
+ * const profile = await (await session.fetch(...userRequest(linear))).json();
+ * ```
+ * @throws TypeError `ERR_MISSING_OPTION` when the preset has no user endpoint
+ */
 export function userRequest(preset: Pick<PresetDefinition, 'user'>): [string, RequestInit] {
   const user = preset.user;
   if (!user) throw misuse('preset has no user endpoint', 'ERR_MISSING_OPTION');
-  return [user.url, { method: user.method ?? 'GET', headers: { ...user.headers } }];
+  const init: RequestInit = { method: user.method ?? 'GET', headers: { ...user.headers } };
+  if (user.body !== undefined) init.body = user.body;
+  return [user.url, init];
 }

@@ -180,14 +180,18 @@ export class OAuth2Session extends ResourceMethods {
     const codeChallenge = codeVerifier && (await codeChallengeS256(codeVerifier));
     this.#state = state;
     this.#codeVerifier = codeVerifier;
-    const built = buildAuthorizationUrl(endpoint, {
-      clientId: this.clientId,
-      redirectUri: this.#o.redirectUri,
-      scope: this.scope,
-      state,
-      codeChallenge,
-      extraParams,
-    });
+    const built = buildAuthorizationUrl(
+      endpoint,
+      {
+        clientId: this.clientId,
+        redirectUri: this.#o.redirectUri,
+        scope: this.scope,
+        state,
+        codeChallenge,
+        extraParams,
+      },
+      this.#o.provider,
+    );
     return { url: built.href, state, codeVerifier };
   }
 
