@@ -5,7 +5,7 @@
  * Each target gets its own process (as the Python seed does), so no target shares an event loop
  * with the load driver or the provider.
  */
-import { type DevClient, startDevProvider } from 'oauth2-session/dev-provider';
+import { type DevClient, type DevIdTokenAlg, startDevProvider } from 'oauth2-session/dev-provider';
 import { startFloor } from './floor.js';
 
 type Target = { url: string; close(): Promise<void> };
@@ -16,10 +16,19 @@ function required(name: string): string {
   return value;
 }
 
-/** The dev provider in auto-approve, with the clients given as JSON in `DEV_CLIENTS`. */
+/**
+ * The dev provider in auto-approve, with the clients given as JSON in `DEV_CLIENTS`; in OpenID
+ * Connect mode when `DEV_OIDC` is `1`, signing ID tokens with `DEV_ID_TOKEN_ALG` (default RS256).
+ */
 async function startProvider(): Promise<Target> {
   const clients = JSON.parse(required('DEV_CLIENTS')) as DevClient[];
-  const provider = await startDevProvider({ autoApprove: true, clients });
+  const oidc = process.env.DEV_OIDC === '1';
+  const idTokenAlg = (process.env.DEV_ID_TOKEN_ALG || undefined) as DevIdTokenAlg | undefined;
+  const provider = await startDevProvider({
+    autoApprove: true,
+    clients,
+    ...(oidc && { oidc, idTokenAlg }),
+  });
   return { url: provider.origin, close: () => provider.close() };
 }
 
