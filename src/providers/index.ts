@@ -12,3 +12,4 @@ export {
   userRequest,
 } from '../provider.js';
 export { type GitHubProviderOptions, github, githubProvider } from './github.js';
+export { type GitLabProviderOptions, gitlab, gitlabProvider } from './gitlab.js';
