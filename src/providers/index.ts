@@ -11,5 +11,6 @@ export {
   type UserEndpoint,
   userRequest,
 } from '../provider.js';
+export { type DiscordProviderOptions, discord, discordProvider } from './discord.js';
 export { type GitHubProviderOptions, github, githubProvider } from './github.js';
 export { type GitLabProviderOptions, gitlab, gitlabProvider } from './gitlab.js';
