@@ -88,9 +88,12 @@ async function follow(agent: Agent, jar: CookieJar, start: URL, maxHops = 8): Pr
   throw new Error(`more than ${maxHops} redirects from ${start.pathname}`);
 }
 
+/** What a profile answer holds by default: GitHub's `/user` JSON names the user's `login`. */
+const PROFILE_MARKER = '"login"';
+
 /** A complete login ends on /profile with the user's JSON; anything else is a failure. */
-function checkProfile(reply: Reply, what: string): void {
-  if (reply.status !== 200 || !reply.body.includes('"login"')) {
+function checkProfile(reply: Reply, what: string, marker = PROFILE_MARKER): void {
+  if (reply.status !== 200 || !reply.body.includes(marker)) {
     // The body may hold an error page; only the status is printed (never cookies or codes).
     throw new Error(`${what} failed: status ${reply.status}`);
   }
@@ -140,6 +143,11 @@ export interface LoadOptions {
   total: number;
   /** Virtual users working at once. */
   concurrency: number;
+  /**
+   * Text the profile answer must contain; default `"login"` (GitHub's `/user`). An OpenID
+   * Connect app answers userinfo claims instead, e.g. `"sub"`.
+   */
+  profileMarker?: string;
 }
 
 /**
@@ -171,9 +179,14 @@ function newAgent(concurrency: number): Agent {
 }
 
 /** Logs one user in from an empty jar; throws unless it ends on the profile JSON. */
-export async function login(agent: Agent, jar: CookieJar, origin: string): Promise<void> {
+export async function login(
+  agent: Agent,
+  jar: CookieJar,
+  origin: string,
+  profileMarker?: string,
+): Promise<void> {
   jar.clear();
-  checkProfile(await follow(agent, jar, new URL('/', origin)), 'login');
+  checkProfile(await follow(agent, jar, new URL('/', origin)), 'login', profileMarker);
 }
 
 /**
@@ -185,7 +198,7 @@ export async function measureLogins(options: LoadOptions): Promise<Measurement> 
   const jars = Array.from({ length: options.concurrency }, () => new CookieJar());
   try {
     return await timed(options.total, options.concurrency, (id) =>
-      login(agent, jars[id] as CookieJar, options.origin),
+      login(agent, jars[id] as CookieJar, options.origin, options.profileMarker),
     );
   } finally {
     agent.destroy();
