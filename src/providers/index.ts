@@ -15,4 +15,5 @@ export { type DiscordProviderOptions, discord, discordProvider } from './discord
 export { fixes } from './fixes.js';
 export { type GitHubProviderOptions, github, githubProvider } from './github.js';
 export { type GitLabProviderOptions, gitlab, gitlabProvider } from './gitlab.js';
+export { type RedditProviderOptions, reddit, redditProvider } from './reddit.js';
 export { type SlackProviderOptions, slack, slackProvider } from './slack.js';

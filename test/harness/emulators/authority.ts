@@ -241,6 +241,13 @@ export class Authority {
     return this.accessGrant(token);
   }
 
+  /** Ends one access token, leaving its grant (and refresh token) as they are. */
+  endAccess(token: string | null | undefined): boolean {
+    const record = token ? this.#access.get(token) : undefined;
+    if (record) record.spent = true;
+    return Boolean(record);
+  }
+
   /** Revokes the whole grant of `token` (access or refresh); false when the token is unknown. */
   revoke(token: string | null | undefined): boolean {
     const grant = this.anyAccessGrant(token) ?? this.refreshGrant(token);
@@ -307,7 +314,8 @@ export function authenticateClient(
     return { ok: false, reason: 'missing', method };
   if (!allowed.includes(method)) return { ok: false, reason: 'method_not_allowed', method };
   const secret = basic ? basic[1] : bodySecret;
-  if (method !== 'none' && secret !== client.clientSecret)
+  // A public client's Basic password is empty (Reddit's installed apps send it so).
+  if (method !== 'none' && secret !== (client.clientSecret ?? ''))
     return { ok: false, reason: 'bad_secret', method };
   return { ok: true, client, method };
 }
