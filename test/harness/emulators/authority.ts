@@ -150,7 +150,12 @@ export class Authority {
    */
   redeemCode(
     code: string | null | undefined,
-    check: { clientId: string; redirectUri: string | null | undefined; verifier?: string | null },
+    check: {
+      clientId: string;
+      /** `false`: the provider's token endpoint takes no `redirect_uri` (Strava). */
+      redirectUri: string | null | undefined | false;
+      verifier?: string | null;
+    },
   ): { ok: true; grant: Grant } | { ok: false; reason: CodeRefusal } {
     const record = code ? this.#codes.get(code) : undefined;
     if (!record) return { ok: false, reason: 'unknown_code' };
@@ -162,7 +167,11 @@ export class Authority {
     if (record.expiresAt <= this.now()) return { ok: false, reason: 'expired_code' };
     if (record.grant.clientId !== check.clientId) return { ok: false, reason: 'client_mismatch' };
     // RFC 6749 section 4.1.3: required, and identical, when the authorization request had one.
-    if (record.redirectUri !== undefined && check.redirectUri !== record.redirectUri)
+    if (
+      check.redirectUri !== false &&
+      record.redirectUri !== undefined &&
+      check.redirectUri !== record.redirectUri
+    )
       return { ok: false, reason: 'redirect_mismatch' };
     if (record.challenge) {
       if (!check.verifier) return { ok: false, reason: 'pkce_missing' };
