@@ -39,6 +39,31 @@ export type KeySource = Pick<RemoteJwks, 'getKey'>;
 
 type LocalSet = ReturnType<typeof createLocalJWKSet>;
 
+/** jose's key-selection errors that are about the token, not the set. */
+const TOKEN_ERRORS = new Set([
+  'ERR_JWKS_NO_MATCHING_KEY',
+  'ERR_JWKS_MULTIPLE_MATCHING_KEYS',
+  'ERR_JOSE_NOT_SUPPORTED',
+]);
+
+/**
+ * A set's key for a header. jose's answers about the token (no key, several keys, an alg no key
+ * serves) pass; a matching key that cannot be imported (no modulus, a private key) is the set's
+ * fault: a JwksError, never the Web Crypto or jose error itself.
+ */
+async function lookup(
+  set: LocalSet,
+  header: JWSHeaderParameters,
+  token: FlattenedJWSInput,
+): Promise<CryptoKey> {
+  try {
+    return await set(header, token);
+  } catch (error) {
+    if (TOKEN_ERRORS.has(String((error as { code?: unknown }).code))) throw error;
+    throw new JwksError('a key of the set cannot be used', { cause: error });
+  }
+}
+
 /**
  * A provider's JWK Set behind `jwks_uri`. Share one per provider: every session and request
  * that verifies its tokens then shares the cache and the cooldown.
@@ -79,15 +104,16 @@ export class RemoteJwks {
    * The key for a JWS header (jose's key-resolver shape). A `kid` the cached set lacks makes one
    * refetch, unless the last fetch is younger than the cooldown.
    *
-   * @throws jose's `JWKSNoMatchingKey` when no key matches, JwksError for a bad set, and the
-   *   transport's errors when the provider cannot be reached
+   * @throws jose's `JWKSNoMatchingKey` when no key matches, JwksError for a bad set (or a
+   *   matching key that cannot be used), and the transport's errors when the provider cannot be
+   *   reached
    */
   async getKey(header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<CryptoKey> {
     const now = this.#now();
     if (!this.#set || now - this.#fetchedAt >= this.#maxAgeMs) await this.#refetch();
     const set = this.#set!;
     try {
-      return await set(header, token);
+      return await lookup(set, header, token);
     } catch (error) {
       const unknown = (error as { code?: string }).code === 'ERR_JWKS_NO_MATCHING_KEY';
       if (!unknown) throw error;
@@ -98,7 +124,7 @@ export class RemoteJwks {
         if (this.#now() - this.#fetchedAt < this.#cooldownMs) throw error;
         await this.#refetch();
       }
-      return this.#set!(header, token);
+      return lookup(this.#set!, header, token);
     }
   }
 

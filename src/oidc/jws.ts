@@ -33,8 +33,15 @@ export async function verifyJws(
   fail: (check: JwsCheck, message: string) => Error,
 ): Promise<Uint8Array> {
   const options = { algorithms: [...algorithms] };
+  let found = key instanceof Uint8Array;
   const resolve: KeyInput | Resolver =
-    key instanceof Uint8Array ? key : (header, token) => key.getKey(header, token);
+    key instanceof Uint8Array
+      ? key
+      : async (header, token) => {
+          const match = await key.getKey(header, token);
+          found = true;
+          return match;
+        };
   try {
     return (await compactVerify(jwt, resolve as Resolver, options)).payload;
   } catch (error) {
@@ -42,6 +49,9 @@ export async function verifyJws(
     if (code === 'ERR_JWKS_MULTIPLE_MATCHING_KEYS')
       return tryEach(jwt, error as AsyncIterable<CryptoKey>, options, fail);
     const check = CHECK_OF[code];
+    // Once the key is found, whatever jose or Web Crypto refuses about it (an RSA modulus under
+    // 2048 bits) leaves the signature unverified; the key source's own errors pass as they are.
+    if (!check && found) throw fail('signature', 'the key cannot verify this signature');
     if (!check) throw error;
     throw fail(check, check === 'kid' ? 'no key of the provider matches' : messageOf(check));
   }
