@@ -16,6 +16,7 @@ import type {
 import { randomString } from '../random.js';
 import type { AuthorizationServer } from '../server.js';
 import { OAuth2Session } from '../session.js';
+import type { Token } from '../token.js';
 import { type EndSessionRequest, endSessionUrl } from './end-session.js';
 import { IdTokenError } from './errors.js';
 import { type IdTokenClaims, type IdTokenExpectations, validateIdToken } from './id-token.js';
@@ -76,9 +77,18 @@ export class OpenIDSession extends OAuth2Session {
   readonly #algorithms: readonly string[];
   #nonce: string | undefined;
   #claims: IdTokenClaims | undefined;
+  /** Claims verified at `token.parsed`, kept only once their token is adopted (see #adopt). */
+  #verified: { claims: IdTokenClaims; accessToken: string } | undefined;
 
   constructor(options: OpenIDSessionOptions) {
-    super({ ...options, scope: withOpenid(options.scope ?? options.provider?.scope) });
+    // Every adopted token passes onToken: its verified claims become the session's there, so a
+    // rule that refuses the answer after the ID token verified (token_type, expires_in) keeps
+    // none of it.
+    const onToken = async (token: Token) => {
+      this.#adopt(token);
+      await options.onToken?.(token);
+    };
+    super({ ...options, scope: withOpenid(options.scope ?? options.provider?.scope), onToken });
     const server = options.server;
     requireString(server?.issuer, 'server.issuer');
     this.#algorithms = [options.idTokenSignedResponseAlg ?? 'RS256'];
@@ -139,11 +149,12 @@ export class OpenIDSession extends OAuth2Session {
     if (url === undefined) throw misuse('server has no userinfo_endpoint', 'ERR_MISSING_OPTION');
     const algorithms = [this.#o.userinfoSignedResponseAlg ?? this.#algorithms[0]!];
     const expected = { subject, issuer: this.#server.issuer, clientId: this.clientId };
+    const secret = { clientSecret: this.#o.clientSecret };
     const limits = { maxResponseBytes: this.#o.maxResponseBytes };
     return fetchUserinfo(
       this,
       url,
-      { ...expected, ...limits, keys: this.#keys, algorithms },
+      { ...expected, ...limits, ...secret, keys: this.#keys, algorithms },
       signal,
     );
   }
@@ -162,6 +173,7 @@ export class OpenIDSession extends OAuth2Session {
   }
 
   async #verify(fields: Record<string, unknown>, context: ParsedContext): Promise<void> {
+    this.#verified = undefined;
     const login = context.grantType === 'authorization_code';
     if (context.status !== 200 || !(login || context.grantType === 'refresh_token')) return;
     if (typeof fields['access_token'] !== 'string') return;
@@ -171,7 +183,15 @@ export class OpenIDSession extends OAuth2Session {
       return;
     }
     if (typeof idToken !== 'string') throw new IdTokenError('format', 'id_token is not a string');
-    this.#claims = await validateIdToken(idToken, this.#expectations(login, fields));
+    const claims = await validateIdToken(idToken, this.#expectations(login, fields));
+    this.#verified = { claims, accessToken: fields['access_token'] as string };
+  }
+
+  /** The claims verified with `token`'s answer become the session's (none: the claims stay). */
+  #adopt(token: Token): void {
+    const verified = this.#verified;
+    this.#verified = undefined;
+    if (verified?.accessToken === token.access_token) this.#claims = verified.claims;
   }
 
   #expectations(login: boolean, fields: Record<string, unknown>): IdTokenExpectations {

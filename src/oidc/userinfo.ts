@@ -6,6 +6,7 @@
  * @module
  */
 
+import { decodeProtectedHeader } from 'jose';
 import { defaults } from '../defaults.js';
 import { timingSafeEqual } from '../random.js';
 import { readBounded } from '../transport.js';
@@ -35,6 +36,8 @@ export interface UserinfoExpectations {
   /** For a signed answer: the keys and algorithms (default `['RS256']`). */
   keys?: KeySource | undefined;
   algorithms?: readonly string[] | undefined;
+  /** For a signed answer with HS256/384/512 (when in `algorithms`): the client secret, its key. */
+  clientSecret?: string | undefined;
   /** The largest answer read, in bytes. Default 65 536. */
   maxResponseBytes?: number | undefined;
 }
@@ -82,10 +85,10 @@ async function signedClaims(
   jwt: string,
   expected: UserinfoExpectations,
 ): Promise<Record<string, unknown>> {
-  if (!expected.keys)
-    throw new UserinfoError('signature', 'a signed answer, and no keys to verify it');
+  const key = keyOf(jwt.trim(), expected);
+  if (!key) throw new UserinfoError('signature', 'a signed answer, and no keys to verify it');
   const algorithms = expected.algorithms ?? ['RS256'];
-  const payload = await verifyJws(jwt.trim(), expected.keys, algorithms, (check, message) =>
+  const payload = await verifyJws(jwt.trim(), key, algorithms, (check, message) =>
     check === 'format' ? notAnObject() : new UserinfoError('signature', message),
   );
   const claims = claimsOf(payload, notAnObject);
@@ -95,4 +98,16 @@ async function signedClaims(
   if (aud !== undefined && !(Array.isArray(aud) ? aud : [aud]).includes(expected.clientId))
     throw new UserinfoError('aud', 'not issued to this client');
   return claims;
+}
+
+/** The client secret for an HS* answer, else the key source (verifyJws checks the alg). */
+function keyOf(jwt: string, expected: UserinfoExpectations): KeySource | Uint8Array | undefined {
+  let alg: unknown;
+  try {
+    alg = decodeProtectedHeader(jwt).alg;
+  } catch {
+    throw notAnObject();
+  }
+  if (typeof alg !== 'string' || !alg.startsWith('HS')) return expected.keys;
+  return expected.clientSecret ? new TextEncoder().encode(expected.clientSecret) : undefined;
 }
