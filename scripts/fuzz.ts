@@ -3,7 +3,10 @@
  * runs each, a random seed). Prints one line per property and exits non-zero on the first
  * failing property, with fast-check's counterexample and the seed to replay it.
  */
-import { properties } from '../test/fuzz/properties.js';
+import { oidcProperties } from '../test/fuzz/oidc-properties.js';
+import { properties as coreProperties } from '../test/fuzz/properties.js';
+
+const properties = [...coreProperties, ...oidcProperties];
 
 const runs = Number(process.argv[2] ?? 10_000);
 const seed = Number(process.argv[3] ?? Math.floor(Math.random() * 2 ** 31));
