@@ -12,6 +12,7 @@ export {
   userRequest,
 } from '../provider.js';
 export { type DiscordProviderOptions, discord, discordProvider } from './discord.js';
+export { type DropboxProviderOptions, dropbox, dropboxProvider } from './dropbox.js';
 export { fixes } from './fixes.js';
 export { type GitHubProviderOptions, github, githubProvider } from './github.js';
 export { type GitLabProviderOptions, gitlab, gitlabProvider } from './gitlab.js';
