@@ -127,10 +127,19 @@ export function checkMetadata(
   return Object.freeze({ ...fields }) as AuthorizationServer;
 }
 
+function isHttpUrl(value: string): boolean {
+  try {
+    return /^https?:$/.test(new URL(value).protocol);
+  } catch {
+    return false;
+  }
+}
+
 function checkField(field: string, value: unknown, transport: Transport): void {
   const wrong = (type: string) => new DiscoveryError('required', `${field} must be ${type}`);
   if (URL_FIELD.test(field) || field === 'issuer') {
-    if (typeof value !== 'string' || !value) throw wrong('a URL');
+    // Provider data, not the caller's: a URL that is not one is the document's fault.
+    if (typeof value !== 'string' || !isHttpUrl(value)) throw wrong('an http(s) URL');
     transport.checkUrl(value, field);
   } else if (LIST_FIELD.test(field)) {
     if (!Array.isArray(value) || !value.every((v) => typeof v === 'string'))

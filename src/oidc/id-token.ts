@@ -128,11 +128,12 @@ function checkClaims(claims: Claims, e: IdTokenExpectations): void {
   const sub = claims['sub'];
   if (typeof sub !== 'string' || !sub) throw new IdTokenError('sub', 'sub is missing');
   const exp = claims['exp'];
-  if (typeof exp !== 'number') throw new IdTokenError('exp', 'exp is missing');
-  if (exp + tolerance <= now) throw new IdTokenError('exp', 'expired');
+  // JSON.parse reads 1e400 as Infinity: a token that never expires is no ID token.
+  if (!Number.isFinite(exp)) throw new IdTokenError('exp', 'exp is missing');
+  if ((exp as number) + tolerance <= now) throw new IdTokenError('exp', 'expired');
   const iat = claims['iat'];
-  if (typeof iat !== 'number') throw new IdTokenError('iat', 'iat is missing');
-  if (iat - tolerance > now) throw new IdTokenError('iat', 'issued in the future');
+  if (!Number.isFinite(iat)) throw new IdTokenError('iat', 'iat is missing');
+  if ((iat as number) - tolerance > now) throw new IdTokenError('iat', 'issued in the future');
   checkNonce(claims['nonce'], e.nonce);
   checkAuthTime(claims['auth_time'], e.maxAgeSeconds, now, tolerance);
   checkRefresh(claims, e.previous);

@@ -3,7 +3,13 @@
  * defect it pins.
  */
 import { UnsupportedTokenTypeError } from 'oauth2-session';
-import { IdTokenError, JwksError, RemoteJwks, validateIdToken } from 'oauth2-session/oidc';
+import {
+  checkMetadata,
+  IdTokenError,
+  JwksError,
+  RemoteJwks,
+  validateIdToken,
+} from 'oauth2-session/oidc';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { type HostileOp, OP_CLIENT, startHostileOp } from '../harness/hostile-op.js';
 import { login } from './helpers.js';
@@ -147,6 +153,39 @@ describe('regression: signed userinfo of an HS256 client', () => {
       await expect(session.userinfo()).rejects.toMatchObject({ check: 'signature' });
     } finally {
       hs.misbehave();
+    }
+  });
+});
+
+describe('regression: values the parsers took for valid', () => {
+  test('regression: an ID token whose exp is 1e400 (JSON.parse reads Infinity) never expired and was accepted; now check "exp"', async () => {
+    const { CompactSign, generateKeyPair } = await import('jose');
+    const { publicKey, privateKey } = await generateKeyPair('RS256');
+    const now = Math.floor(Date.now() / 1000);
+    const payload = `{"iss":"https://op.example","aud":"rp","sub":"u","exp":1e400,"iat":${now}}`;
+    const jwt = await new CompactSign(new TextEncoder().encode(payload))
+      .setProtectedHeader({ alg: 'RS256' })
+      .sign(privateKey);
+    const keys = { getKey: async () => publicKey as CryptoKey };
+    await expect(
+      validateIdToken(jwt, { issuer: 'https://op.example', clientId: 'rp', keys }),
+    ).rejects.toMatchObject({ name: 'IdTokenError', check: 'exp' });
+  });
+
+  test('regression: a discovery document with a javascript: or unparsable endpoint was a misuse TypeError (the caller blamed for the provider data); now DiscoveryError "required"', () => {
+    const base = {
+      issuer: 'https://op.example',
+      token_endpoint: 'https://op.example/token',
+      response_types_supported: ['code'],
+    };
+    for (const bad of ['javascript:alert(1)', 'not a url', 'ftp://op.example/authorize']) {
+      expect(() =>
+        checkMetadata(
+          { ...base, authorization_endpoint: bad },
+          'https://op.example',
+          'oauth-authorization-server',
+        ),
+      ).toThrow(expect.objectContaining({ name: 'DiscoveryError', check: 'required' }));
     }
   });
 });
