@@ -18,4 +18,5 @@ export { type GitHubProviderOptions, github, githubProvider } from './github.js'
 export { type GitLabProviderOptions, gitlab, gitlabProvider } from './gitlab.js';
 export { type RedditProviderOptions, reddit, redditProvider } from './reddit.js';
 export { type SlackProviderOptions, slack, slackProvider } from './slack.js';
+export { type SpotifyProviderOptions, spotify, spotifyProvider } from './spotify.js';
 export { type StravaProviderOptions, strava, stravaProvider } from './strava.js';

@@ -1,0 +1,93 @@
+/**
+ * Spotify as its documentation describes it: the authorization code flow
+ * (https://developer.spotify.com/documentation/web-api/tutorials/code-flow), with PKCE
+ * (https://developer.spotify.com/documentation/web-api/tutorials/code-pkce-flow), refreshing
+ * tokens (https://developer.spotify.com/documentation/web-api/tutorials/refreshing-tokens) and
+ * Get Current User's Profile (https://developer.spotify.com/documentation/web-api/reference/get-current-users-profile).
+ *
+ * - `/authorize` on the accounts service: `client_id`, `response_type=code`, `redirect_uri`,
+ *   `state`, `scope` (space-separated), `show_dialog`, `code_challenge_method=S256`,
+ *   `code_challenge`;
+ * - `/api/token`: `Content-Type: application/x-www-form-urlencoded` required; a confidential
+ *   client must send `Authorization: Basic <client_id:client_secret>`; a PKCE client sends
+ *   `client_id` (and `code_verifier`) in the body instead; answers `token_type: "Bearer"`,
+ *   `scope`, `expires_in: 3600`, `refresh_token`; a refresh may answer no refresh token ("continue
+ *   using the existing token"); errors are RFC 6749's (`invalid_grant`, `invalid_client`);
+ * - `/v1/me` on the Web API; 401 `{"error": {"status": 401, "message": "Invalid access token"}}`;
+ * - there is no revocation endpoint.
+ */
+import {
+  Authority,
+  authenticateClient,
+  authorize,
+  type EmulatedClient,
+  type EmulatorRequest,
+  json,
+  oauthError,
+  route,
+  startEmulator,
+} from './toolkit.js';
+
+/** The signed-in user, as `GET /v1/me` answers them. */
+export const SPOTIFY_USER = {
+  id: 'wizzler',
+  display_name: 'JM Wizzler',
+  email: 'email@example.com',
+  country: 'SE',
+  product: 'premium',
+  type: 'user',
+  uri: 'spotify:user:wizzler',
+} as const;
+
+export async function startSpotify(clients: readonly EmulatedClient[]) {
+  const authority = new Authority({ clients, accessTokenSeconds: 3600, refreshTokens: 'omit' });
+
+  const token = (req: EmulatorRequest) => {
+    if (req.contentType !== 'application/x-www-form-urlencoded')
+      return oauthError(
+        400,
+        'invalid_request',
+        'Content-Type must be application/x-www-form-urlencoded',
+      );
+    const auth = authenticateClient(req, authority, ['client_secret_basic', 'none']);
+    if (!auth.ok) return oauthError(400, 'invalid_client', 'Invalid client');
+    const f = req.form;
+    const issued = (tokens: object, scope: readonly string[]) =>
+      json(200, { ...tokens, token_type: 'Bearer', scope: scope.join(' ') });
+    if (f.get('grant_type') === 'authorization_code') {
+      const redeemed = authority.redeemCode(f.get('code'), {
+        clientId: auth.client.clientId,
+        redirectUri: f.get('redirect_uri'),
+        verifier: f.get('code_verifier'),
+      });
+      if (!redeemed.ok)
+        return oauthError(
+          400,
+          'invalid_grant',
+          redeemed.reason.startsWith('pkce')
+            ? 'code_verifier was incorrect'
+            : 'Invalid authorization code',
+        );
+      return issued(authority.issueTokens(redeemed.grant), redeemed.grant.scope);
+    }
+    if (f.get('grant_type') === 'refresh_token') {
+      const refreshed = authority.refresh(f.get('refresh_token'), auth.client.clientId);
+      if (!refreshed.ok) return oauthError(400, 'invalid_grant', 'Invalid refresh token');
+      return issued(refreshed.tokens, refreshed.grant.scope);
+    }
+    return oauthError(400, 'unsupported_grant_type', `grant_type parameter is missing`);
+  };
+
+  const http = await startEmulator({
+    authorize: route('GET', '/authorize', (req) =>
+      authorize(req, authority, SPOTIFY_USER.id, { pkceMethods: ['S256'] }),
+    ),
+    token: route('POST', '/api/token', token),
+    me: route('GET', '/v1/me', (req) =>
+      authority.bearer(req)
+        ? json(200, SPOTIFY_USER)
+        : json(401, { error: { status: 401, message: 'Invalid access token' } }),
+    ),
+  });
+  return { http, authority };
+}
