@@ -20,3 +20,4 @@ export { type RedditProviderOptions, reddit, redditProvider } from './reddit.js'
 export { type SlackProviderOptions, slack, slackProvider } from './slack.js';
 export { type SpotifyProviderOptions, spotify, spotifyProvider } from './spotify.js';
 export { type StravaProviderOptions, strava, stravaProvider } from './strava.js';
+export { type TwitchProviderOptions, twitch, twitchProvider } from './twitch.js';

@@ -61,6 +61,12 @@ export interface PresetContract {
    * with HTTP 200 (Slack's `{"ok": false}`) say it in the body.
    */
   readonly rejected?: ((answer: { status: number; body: unknown }) => boolean) | undefined;
+  /**
+   * Whether revocation ends the whole grant (the refresh token too); default true. A provider
+   * that documents revoking the access token alone (Twitch) says false: then only the access
+   * token is checked to be refused afterwards.
+   */
+  readonly revokesGrant?: boolean | undefined;
 }
 
 /** The server fields that hold URLs a client visits or fetches. */
@@ -298,7 +304,7 @@ export function presetContract(name: string, contract: PresetContract): void {
           throw e;
         });
         expect(rejected(answer)).toBe(true);
-        if (contract.refresh)
+        if (contract.refresh && contract.revokesGrant !== false)
           await expect(stale.refreshToken()).rejects.toBeInstanceOf(InvalidGrantError);
       });
 
