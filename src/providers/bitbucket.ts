@@ -60,5 +60,12 @@ export function bitbucketProvider(options: BitbucketProviderOptions = {}): Provi
   });
 }
 
-/** The preset for bitbucket.org. */
+/**
+ * The preset for bitbucket.org.
+ *
+ * @example
+ * ```ts
+ * const session = new OAuth2Session({ clientId, clientSecret, redirectUri, provider: bitbucket });
+ * ```
+ */
 export const bitbucket: ProviderPreset = bitbucketProvider();

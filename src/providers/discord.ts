@@ -67,5 +67,12 @@ export function discordProvider(options: DiscordProviderOptions = {}): ProviderP
   });
 }
 
-/** The preset for discord.com. */
+/**
+ * The preset for discord.com.
+ *
+ * @example
+ * ```ts
+ * const session = new OAuth2Session({ clientId, clientSecret, redirectUri, provider: discord });
+ * ```
+ */
 export const discord: ProviderPreset = discordProvider();

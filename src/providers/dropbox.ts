@@ -87,5 +87,12 @@ export function dropboxProvider(options: DropboxProviderOptions = {}): ProviderP
   });
 }
 
-/** The preset for dropbox.com. */
+/**
+ * The preset for dropbox.com.
+ *
+ * @example
+ * ```ts
+ * const session = new OAuth2Session({ clientId, clientSecret, redirectUri, provider: dropbox });
+ * ```
+ */
 export const dropbox: ProviderPreset = dropboxProvider();

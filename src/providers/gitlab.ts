@@ -58,5 +58,12 @@ export function gitlabProvider(options: GitLabProviderOptions = {}): ProviderPre
   });
 }
 
-/** The preset for GitLab.com. */
+/**
+ * The preset for GitLab.com.
+ *
+ * @example
+ * ```ts
+ * const session = new OAuth2Session({ clientId, clientSecret, redirectUri, provider: gitlab });
+ * ```
+ */
 export const gitlab: ProviderPreset = gitlabProvider();

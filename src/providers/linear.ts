@@ -82,5 +82,12 @@ export function linearProvider(options: LinearProviderOptions = {}): ProviderPre
   });
 }
 
-/** The preset for linear.app. */
+/**
+ * The preset for linear.app.
+ *
+ * @example
+ * ```ts
+ * const session = new OAuth2Session({ clientId, clientSecret, redirectUri, provider: linear });
+ * ```
+ */
 export const linear: ProviderPreset = linearProvider();

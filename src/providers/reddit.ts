@@ -100,5 +100,12 @@ export function redditProvider(options: RedditProviderOptions = {}): ProviderPre
   });
 }
 
-/** The preset for reddit.com. */
+/**
+ * The preset for reddit.com.
+ *
+ * @example
+ * ```ts
+ * const session = new OAuth2Session({ clientId, clientSecret, redirectUri, provider: reddit });
+ * ```
+ */
 export const reddit: ProviderPreset = redditProvider();

@@ -108,5 +108,12 @@ export function slackProvider(options: SlackProviderOptions = {}): ProviderPrese
   });
 }
 
-/** The preset for slack.com. */
+/**
+ * The preset for slack.com.
+ *
+ * @example
+ * ```ts
+ * const session = new OAuth2Session({ clientId, clientSecret, redirectUri, provider: slack });
+ * ```
+ */
 export const slack: ProviderPreset = slackProvider();

@@ -54,5 +54,12 @@ export function spotifyProvider(options: SpotifyProviderOptions = {}): ProviderP
   });
 }
 
-/** The preset for spotify.com. */
+/**
+ * The preset for spotify.com.
+ *
+ * @example
+ * ```ts
+ * const session = new OAuth2Session({ clientId, clientSecret, redirectUri, provider: spotify });
+ * ```
+ */
 export const spotify: ProviderPreset = spotifyProvider();

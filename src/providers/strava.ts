@@ -94,5 +94,12 @@ export function stravaProvider(options: StravaProviderOptions = {}): ProviderPre
   });
 }
 
-/** The preset for strava.com. */
+/**
+ * The preset for strava.com.
+ *
+ * @example
+ * ```ts
+ * const session = new OAuth2Session({ clientId, clientSecret, redirectUri, provider: strava });
+ * ```
+ */
 export const strava: ProviderPreset = stravaProvider();

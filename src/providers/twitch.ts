@@ -95,5 +95,12 @@ export function twitchProvider(options: TwitchProviderOptions = {}): ProviderPre
   });
 }
 
-/** The preset for twitch.tv. */
+/**
+ * The preset for twitch.tv.
+ *
+ * @example
+ * ```ts
+ * const session = new OAuth2Session({ clientId, clientSecret, redirectUri, provider: twitch });
+ * ```
+ */
 export const twitch: ProviderPreset = twitchProvider();

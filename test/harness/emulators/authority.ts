@@ -36,6 +36,7 @@ export interface IssuedTokens {
   expires_in?: number;
 }
 
+/** What an {@link Authority} issues: its clients, token lifetimes and refresh token behaviour. */
 export interface AuthorityOptions {
   readonly clients: readonly EmulatedClient[];
   /** Access token lifetime in seconds; unset: no expiry. */
@@ -96,7 +97,17 @@ interface TokenRecord {
   spent: boolean;
 }
 
-/** The state of one emulated provider: its clients, codes, grants and tokens. */
+/**
+ * The state of one emulated provider: its clients, codes, grants and tokens.
+ *
+ * @example
+ * ```ts
+ * const authority = new Authority({ clients, accessTokenSeconds: 3600, refreshTokens: 'rotate' });
+ * const code = authority.issueCode({ clientId, redirectUri, scope: ['read'], user: 'ada' });
+ * const redeemed = authority.redeemCode(code, { clientId, redirectUri });
+ * if (redeemed.ok) authority.issueTokens(redeemed.grant); // { access_token, refresh_token, expires_in }
+ * ```
+ */
 export class Authority {
   readonly #clients: Map<string, EmulatedClient>;
   readonly #codes = new Map<string, CodeRecord>();

@@ -38,6 +38,16 @@ export const BITBUCKET_USER = {
 /** What the consumer was configured with (Bitbucket takes no scope parameter). */
 const CONSUMER_SCOPES = ['account'];
 
+/**
+ * Starts the Bitbucket emulator on a free loopback port, with `clients` registered; its routes are
+ * counted and recorded by name in `http.counts` and `http.requests`.
+ *
+ * @example
+ * ```ts
+ * const { http, authority } = await startBitbucket([client]);
+ * const preset = bitbucketProvider({ baseUrl: http.origin });
+ * ```
+ */
 export async function startBitbucket(clients: readonly EmulatedClient[]) {
   const authority = new Authority({ clients, accessTokenSeconds: 7200, refreshTokens: 'reuse' });
 

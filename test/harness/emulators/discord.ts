@@ -43,6 +43,16 @@ export const DISCORD_USER = {
 
 const DISCORD_UA = /^DiscordBot \(\S+, \S+\)$/;
 
+/**
+ * Starts the Discord emulator on a free loopback port, with `clients` registered; its routes are
+ * counted and recorded by name in `http.counts` and `http.requests`.
+ *
+ * @example
+ * ```ts
+ * const { http, authority } = await startDiscord([client]);
+ * const preset = discordProvider({ baseUrl: http.origin });
+ * ```
+ */
 export async function startDiscord(clients: readonly EmulatedClient[]) {
   const authority = new Authority({ clients, accessTokenSeconds: 604800, refreshTokens: 'rotate' });
 

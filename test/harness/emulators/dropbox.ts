@@ -72,6 +72,16 @@ function noArguments(req: EmulatorRequest, name: string): Reply | undefined {
   );
 }
 
+/**
+ * Starts the Dropbox emulator on a free loopback port, with `clients` registered; its routes are
+ * counted and recorded by name in `http.counts` and `http.requests`.
+ *
+ * @example
+ * ```ts
+ * const { http, authority } = await startDropbox([client]);
+ * const preset = dropboxProvider({ baseUrl: http.origin });
+ * ```
+ */
 export async function startDropbox(clients: readonly EmulatedClient[]) {
   const authority = new Authority({
     clients,

@@ -43,6 +43,16 @@ const INVALID_CLIENT =
   'Client authentication failed due to unknown client, no client authentication included, or unsupported authentication method.';
 const USER_SCOPES = ['read_user', 'api', 'read_api'];
 
+/**
+ * Starts the GitLab emulator on a free loopback port, with `clients` registered; its routes are
+ * counted and recorded by name in `http.counts` and `http.requests`.
+ *
+ * @example
+ * ```ts
+ * const { http, authority } = await startGitLab([client]);
+ * const preset = gitlabProvider({ baseUrl: http.origin });
+ * ```
+ */
 export async function startGitLab(clients: readonly EmulatedClient[]) {
   const authority = new Authority({
     clients,

@@ -44,6 +44,16 @@ const unauthenticated = () =>
     ],
   });
 
+/**
+ * Starts the Linear emulator on a free loopback port, with `clients` registered; its routes are
+ * counted and recorded by name in `http.counts` and `http.requests`.
+ *
+ * @example
+ * ```ts
+ * const { http, authority } = await startLinear([client]);
+ * const preset = linearProvider({ baseUrl: http.origin });
+ * ```
+ */
 export async function startLinear(clients: readonly EmulatedClient[]) {
   const authority = new Authority({ clients, accessTokenSeconds: 86399, refreshTokens: 'rotate' });
 

@@ -44,6 +44,16 @@ export const REDDIT_USER = {
 /** Library defaults Reddit's API rules say are throttled. */
 const GENERIC_AGENTS = /^(node|undici|python-requests|python-urllib|java|curl|okhttp|axios)\b/i;
 
+/**
+ * Starts the Reddit emulator on a free loopback port, with `clients` registered; its routes are
+ * counted and recorded by name in `http.counts` and `http.requests`.
+ *
+ * @example
+ * ```ts
+ * const { http, authority } = await startReddit([client]);
+ * const preset = redditProvider({ baseUrl: http.origin });
+ * ```
+ */
 export async function startReddit(clients: readonly EmulatedClient[]) {
   const authority = new Authority({ clients, accessTokenSeconds: 3600, refreshTokens: 'omit' });
 

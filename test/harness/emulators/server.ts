@@ -41,8 +41,10 @@ export interface Reply {
   text?: string;
 }
 
+/** Answers one request of a route. */
 export type Handler = (request: EmulatorRequest) => Reply | Promise<Reply>;
 
+/** A route of an emulator: which requests it takes and how it answers them. */
 export interface Route {
   /** One method, or several. */
   readonly method: string | readonly string[];

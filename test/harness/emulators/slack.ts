@@ -54,11 +54,22 @@ const fail = (error: string) => json(200, { ok: false, error });
 /** One RSA key for every emulator of a test file: making one takes a while. */
 let signingKey: ReturnType<typeof generateKeyPair> | undefined;
 
+/** How the Slack emulator is configured: token rotation on or off. */
 export interface SlackEmulatorOptions {
   /** Token rotation on: expiring access tokens and single-use refresh tokens. */
   readonly rotation?: boolean | undefined;
 }
 
+/**
+ * Starts the Slack emulator on a free loopback port, with `clients` registered; its routes are
+ * counted and recorded by name in `http.counts` and `http.requests`.
+ *
+ * @example
+ * ```ts
+ * const { http, authority } = await startSlack([client], { rotation });
+ * const preset = slackProvider({ baseUrl: http.origin });
+ * ```
+ */
 export async function startSlack(
   clients: readonly EmulatedClient[],
   options: SlackEmulatorOptions = {},

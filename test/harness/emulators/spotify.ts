@@ -39,6 +39,16 @@ export const SPOTIFY_USER = {
   uri: 'spotify:user:wizzler',
 } as const;
 
+/**
+ * Starts the Spotify emulator on a free loopback port, with `clients` registered; its routes are
+ * counted and recorded by name in `http.counts` and `http.requests`.
+ *
+ * @example
+ * ```ts
+ * const { http, authority } = await startSpotify([client]);
+ * const preset = spotifyProvider({ baseUrl: http.origin });
+ * ```
+ */
 export async function startSpotify(clients: readonly EmulatedClient[]) {
   const authority = new Authority({ clients, accessTokenSeconds: 3600, refreshTokens: 'omit' });
 

@@ -49,11 +49,22 @@ const authorizationError = () =>
     errors: [{ resource: 'Athlete', field: 'access_token', code: 'invalid' }],
   });
 
+/** How the Strava emulator is configured: its access token lifetime. */
 export interface StravaEmulatorOptions {
   /** Access token lifetime, seconds; default six hours, as Strava's. */
   readonly accessTokenSeconds?: number | undefined;
 }
 
+/**
+ * Starts the Strava emulator on a free loopback port, with `clients` registered; its routes are
+ * counted and recorded by name in `http.counts` and `http.requests`.
+ *
+ * @example
+ * ```ts
+ * const { http, authority } = await startStrava([client], { accessTokenSeconds });
+ * const preset = stravaProvider({ baseUrl: http.origin });
+ * ```
+ */
 export async function startStrava(
   clients: readonly EmulatedClient[],
   options: StravaEmulatorOptions = {},

@@ -45,6 +45,16 @@ export const TWITCH_USER = {
 const twitchError = (status: number, message: string, error?: string) =>
   json(status, { ...(error ? { error } : {}), status, message });
 
+/**
+ * Starts the Twitch emulator on a free loopback port, with `clients` registered; its routes are
+ * counted and recorded by name in `http.counts` and `http.requests`.
+ *
+ * @example
+ * ```ts
+ * const { http, authority } = await startTwitch([client]);
+ * const preset = twitchProvider({ baseUrl: http.origin });
+ * ```
+ */
 export async function startTwitch(clients: readonly EmulatedClient[]) {
   const authority = new Authority({ clients, accessTokenSeconds: 14124, refreshTokens: 'rotate' });
 
