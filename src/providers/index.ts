@@ -18,6 +18,7 @@ export { fixes } from './fixes.js';
 export { type GitHubProviderOptions, github, githubProvider } from './github.js';
 export { type GitLabProviderOptions, gitlab, gitlabProvider } from './gitlab.js';
 export { type LinearProviderOptions, linear, linearProvider } from './linear.js';
+export { type OktaProviderOptions, oktaProvider } from './okta.js';
 export { type RedditProviderOptions, reddit, redditProvider } from './reddit.js';
 export { type SlackProviderOptions, slack, slackProvider } from './slack.js';
 export { type SpotifyProviderOptions, spotify, spotifyProvider } from './spotify.js';

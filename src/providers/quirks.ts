@@ -19,6 +19,18 @@ import type { EndpointParsedHook, EndpointResponseHook, ResourceRequestHook } fr
 export const trimUrl = (url: string): string => url.replace(/\/+$/, '');
 
 /**
+ * A tenant's domain option as an origin: a bare host gets `https://`, a value with a scheme (an
+ * emulator on loopback) stays as given; trailing slashes go.
+ *
+ * @example
+ * ```ts
+ * httpsOrigin('dev-123456.okta.com'); // 'https://dev-123456.okta.com'
+ * ```
+ */
+export const httpsOrigin = (domain: string): string =>
+  trimUrl(/^[a-z][a-z0-9+.-]*:\/\//i.test(domain) ? domain : `https://${domain}`);
+
+/**
  * A request hook that sets a header the provider requires when the caller has not set it; for
  * `token.request`, `revocation.request` and `resource.request` alike.
  *
