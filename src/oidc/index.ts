@@ -52,3 +52,4 @@ export {
   type UserinfoClaims,
   type UserinfoExpectations,
 } from './userinfo.js';
+export { type OpenIDLoginOptions, openidLogin } from './web-login.js';

@@ -16,6 +16,7 @@ import type { Token } from '../token.js';
 import { Transport } from '../transport.js';
 import { isHttpsUrl } from './cookies.js';
 import { consoleLogger, type HandlerLogger } from './logger.js';
+import type { OpenIDLogin } from './openid.js';
 import type { RefreshCoordinationOptions } from './refresh-coordinator.js';
 import { byteLength, MAX_RETURN_PATH_BYTES, safeReturnPath } from './return-path.js';
 import { OAUTH_ROUTE_PATHS } from './routes.js';
@@ -100,6 +101,17 @@ export interface OAuthHandlersOptions extends HandlerClientOptions {
   /** Cross-process refresh timing (when the store has a `refreshLock`). */
   refresh?: RefreshCoordinationOptions;
   /**
+   * Sign users in with OpenID Connect: `openidLogin()` from `oauth2-session/oidc` (the web
+   * entry itself never loads `jose`). The server must then have `issuer` and `jwks_uri`
+   * (`discover()` answers both). Logins send a nonce (kept in the login transaction); the
+   * callback verifies the ID token before anything is stored (a refused one is an error page,
+   * no session); its claims are kept beside the token ({@link OAuthHandlers.claims}); every
+   * refresh that brings an ID token verifies it against them (same `iss` and `sub`) and keeps
+   * the new claims; logout sends the browser to the server's `end_session_endpoint` when it has
+   * one.
+   */
+  openid?: OpenIDLogin | undefined;
+  /**
    * Where the handlers report what the user does not see (a revocation that failed at logout):
    * pino's shape, `warn(fields, message)`. Default `console.warn(message)`. Lines name error
    * codes and hosts, never a token, secret, code or cookie value.
@@ -126,6 +138,8 @@ export interface HandlerConfig {
   afterLoginPath: string;
   afterLogoutPath: string;
   loginPath: string;
+  /** The OpenID Connect login, when the handlers sign users in with it. */
+  openid: OpenIDLogin | undefined;
 }
 
 /**
@@ -170,6 +184,7 @@ export function resolveHandlerConfig(options: OAuthHandlersOptions): HandlerConf
   const client = clientOptions(options, server, preset);
   checkOptions(client);
   checkUrls(server, preset?.user, new Transport(options));
+  const openid = checkOpenID(options.openid, client);
   const appOrigin = appOriginOf(options.appUrl);
   return {
     client,
@@ -180,7 +195,37 @@ export function resolveHandlerConfig(options: OAuthHandlersOptions): HandlerConf
     afterLoginPath: afterLoginPathOf(options.afterLoginPath),
     afterLogoutPath: safeReturnPath(options.afterLogoutPath ?? HANDLER_DEFAULTS.afterLogoutPath),
     loginPath: safeReturnPath(options.loginPath ?? HANDLER_DEFAULTS.loginPath),
+    openid,
   };
+}
+
+/**
+ * The OpenID login, tried once with the handlers' own options: a server it cannot serve (no
+ * `issuer`, no `jwks_uri`, an algorithm it does not advertise) is refused at start-up, and so
+ * is a `postLogoutRedirectUri` that is not an absolute http(s) URL.
+ */
+function checkOpenID(
+  openid: OpenIDLogin | undefined,
+  client: OAuth2SessionOptions,
+): OpenIDLogin | undefined {
+  if (openid === undefined) return undefined;
+  if (typeof openid?.client !== 'function')
+    throw misuse('openid must be an openidLogin() value', 'ERR_INVALID_ARG_TYPE');
+  const after = openid.postLogoutRedirectUri;
+  if (after !== undefined && !isHttpUrl(after))
+    throw misuse('openid.postLogoutRedirectUri must be an absolute http or https url');
+  openid.client(client);
+  return openid;
+}
+
+function isHttpUrl(value: unknown): boolean {
+  if (typeof value !== 'string') return false;
+  try {
+    const { protocol } = new URL(value);
+    return protocol === 'https:' || protocol === 'http:';
+  } catch {
+    return false;
+  }
 }
 
 /** The origin of `appUrl`; refused unless it is an absolute http or https URL. */

@@ -5,8 +5,8 @@
  * @module
  */
 
-import { InvalidGrantError, TokenExpiredError } from '../errors.js';
-import { defaults, type OAuth2SessionOptions } from '../options.js';
+import { OAuth2Error, TokenExpiredError } from '../errors.js';
+import { type AuthorizationUrlResult, defaults } from '../options.js';
 import { randomString } from '../random.js';
 import { OAuth2Session } from '../session.js';
 import type { Token } from '../token.js';
@@ -25,6 +25,7 @@ import {
 } from './login-errors.js';
 import { LoginTransactions, lockReplayGuard } from './login-transaction.js';
 import { revokeAtLogout } from './logout-revocation.js';
+import type { OpenIDClaims, OpenIDClient, OpenIDClientOptions } from './openid.js';
 import { RefreshCoordinationTimeoutError, SessionEndedError } from './refresh-coordinator.js';
 import { RefreshOwner } from './refresh-owner.js';
 import {
@@ -38,6 +39,7 @@ import {
 import { loginReturnPath, safeReturnPath } from './return-path.js';
 import { getField, setField } from './session-schema.js';
 import { type Session, SessionManager } from './sessions.js';
+import { isFinalRefusal } from './shared-refresh.js';
 import { SessionStoreUnavailableError } from './stores/store.js';
 
 export {
@@ -54,6 +56,12 @@ const REVOCATION_WAIT_MS = 5_000;
 export interface RouteContext {
   /** The request's session; changes are committed onto the route's Response. */
   session: Session;
+  /**
+   * The signed-in user's verified ID token claims (`iss`, `sub`, and whatever else the provider
+   * put in it: `email`, `name`, ...), with `openid`; `undefined` without. Read when asked, so a
+   * route that refreshed the token sees the claims of the new ID token.
+   */
+  readonly claims: OpenIDClaims | undefined;
 }
 
 /** An authenticated route: answers a Response using the user's client. */
@@ -77,8 +85,27 @@ export interface OAuthHandlers {
    * Anything else is a 403 page, the session untouched and nothing revoked.
    */
   logout(request: Request): Promise<Response>;
-  /** Runs `route` with an authenticated, auto-refreshing client; no token: login redirect or 401. */
+  /**
+   * Runs `route` with an authenticated, auto-refreshing client; no token: login redirect or
+   * 401. With `openid` the client is an `OpenIDSession` (its `userinfo()` checks `sub`), and a
+   * refresh whose ID token is refused (another `sub` or `iss`, a bad signature) ends the
+   * session like a refused refresh: nothing of it is kept, and the user logs in again.
+   */
   withClient(request: Request, route: AuthenticatedRoute): Promise<Response>;
+  /**
+   * The signed-in user's verified ID token claims (with `openid`): those of the login, or of the
+   * last refresh that brought an ID token. `undefined` when the request has no signed-in
+   * session, or the handlers have no `openid`.
+   *
+   * @example
+   * ```ts
+   * const claims = await auth.claims(request);
+   * if (!claims) return auth.login(request);
+   * return new Response(`Hello ${claims.sub} of ${claims.iss}`);
+   * ```
+   * @throws SessionStoreUnavailableError when the session store cannot be reached
+   */
+  claims(request: Request): Promise<OpenIDClaims | undefined>;
   /** The session manager, for routes that read or write other session values. */
   readonly sessions: SessionManager;
 }
@@ -117,6 +144,7 @@ export function createOAuthHandlers(options: OAuthHandlersOptions): OAuthHandler
     callback: (request) => guard(() => callback(context, request)),
     logout: (request) => guard(() => logout(context, request)),
     withClient: (request, route) => guard(() => withClient(context, request, route)),
+    claims: (request) => claims(context, request),
   };
 }
 
@@ -144,9 +172,19 @@ async function guard(handler: () => Promise<Response>): Promise<Response> {
   }
 }
 
-/** A new OAuth2Session with the handlers' client options plus the request's `extra`. */
-function newClient(context: HandlerContext, extra: Partial<OAuth2SessionOptions>): OAuth2Session {
-  return new OAuth2Session({ ...context.config.client, ...extra });
+/**
+ * A new OAuth2Session with the handlers' client options plus the request's `extra`: the one
+ * place sessions are built; an `OpenIDSession` (of the `openid` option) when configured.
+ */
+function newClient(context: HandlerContext, extra: Partial<OpenIDClientOptions>): OAuth2Session {
+  const options = { ...context.config.client, ...extra };
+  const openid = context.config.openid;
+  return openid ? openid.client(options) : new OAuth2Session(options);
+}
+
+/** The client as the OpenID relying party it is, when the handlers have `openid`. */
+function openidOf(context: HandlerContext, client: OAuth2Session): OpenIDClient | undefined {
+  return context.config.openid ? (client as OpenIDClient) : undefined;
 }
 
 async function login(context: HandlerContext, request: Request): Promise<Response> {
@@ -157,11 +195,14 @@ async function login(context: HandlerContext, request: Request): Promise<Respons
   // cookie name (a digest of it) is derived alongside the PKCE challenge, not after it.
   const state = randomString(defaults.stateBytes);
   const client = newClient(context, { state });
-  const [{ url, codeVerifier }] = await Promise.all([
-    client.authorizationUrl(undefined, context.options.authorizationParams),
+  // With `openid` the answer carries the nonce, kept in the transaction like the verifier.
+  const [{ url, codeVerifier, nonce }] = await Promise.all([
+    client.authorizationUrl(undefined, context.options.authorizationParams) as Promise<
+      AuthorizationUrlResult & { nonce?: string }
+    >,
     context.transactions.prepare(state),
   ]);
-  const cookie = await context.transactions.begin({ state, codeVerifier, returnTo });
+  const cookie = await context.transactions.begin({ state, codeVerifier, nonce, returnTo });
   const pruned = context.transactions.prune(request);
   return redirect(url, [...pruned, cookie], { 'referrer-policy': 'no-referrer' });
 }
@@ -173,24 +214,65 @@ async function callback(context: HandlerContext, request: Request): Promise<Resp
     return failurePage(context, transactionFailure(opened.status), opened.clear);
   const { transaction } = opened;
   let token: Token;
+  let claims: OpenIDClaims | undefined;
   try {
     const client = newClient(context, {
       state: transaction.state,
       codeVerifier: transaction.codeVerifier,
+      nonce: transaction.nonce,
     });
+    // With `openid`, the ID token is verified inside (at the token endpoint pipeline): a
+    // refused one throws here, before anything is stored.
     token = await client.fetchToken({ authorizationResponse: request.url });
+    claims = verifiedClaims(context, client);
   } catch (error) {
-    if (isOAuth2Error(error)) return failurePage(context, oauthFailure(error), opened.clear);
-    throw error;
+    if (!isOAuth2Error(error)) throw error;
+    reportRefusedIdToken(context, error, 'login');
+    return failurePage(context, oauthFailure(error), opened.clear);
   }
   const session = await context.sessions.load(request);
   session.regenerate(); // a new id at login: a planted pre-login id is worthless (fixation)
   setField(session, 'token', token);
+  if (claims) setField(session, 'idTokenClaims', claims);
   setField(session, 'csrf', newCsrfToken()); // a new one at login, like the session id
   const cookies = await context.sessions.commit(session);
   return redirect(transaction.returnTo, [...opened.clear, ...cookies], {
     'referrer-policy': 'no-referrer',
   });
+}
+
+/**
+ * The claims the OpenID client verified at the code exchange; without `openid`, none. An
+ * OpenID login without them is refused (the client would have thrown already: belt and braces).
+ */
+function verifiedClaims(context: HandlerContext, client: OAuth2Session): OpenIDClaims | undefined {
+  const openid = openidOf(context, client);
+  if (!openid) return undefined;
+  const claims = openid.idTokenClaims;
+  if (!claims)
+    throw new OAuth2Error('id token: none was verified', { code: 'OAUTH_INVALID_ID_TOKEN' });
+  return claims;
+}
+
+/** Only enumerated names reach the log (`IdTokenError.check`: `signature`, `nonce`, ...). */
+const CHECK_NAME = /^[a-z_]{1,32}$/;
+
+/**
+ * One log line for a refused ID token, naming the rule it broke and where (login or refresh),
+ * never the token or its claims: the user sees only that the login failed.
+ */
+function reportRefusedIdToken(
+  context: HandlerContext,
+  error: OAuth2Error,
+  during: 'login' | 'refresh',
+): void {
+  if (error.code !== 'OAUTH_INVALID_ID_TOKEN') return;
+  const raw = (error as { check?: unknown }).check;
+  const check = typeof raw === 'string' && CHECK_NAME.test(raw) ? raw : 'unknown';
+  context.config.logger.warn(
+    { code: error.code, check, during },
+    `id token refused at ${during}: ${check}`,
+  );
 }
 
 function failurePage(context: HandlerContext, failure: LoginFailure, clear: string[]): Response {
@@ -207,8 +289,31 @@ async function logout(context: HandlerContext, request: Request): Promise<Respon
   if (guarded && !(await isOwnLogoutForm(context, request, session))) return logoutRefused(request);
   session.destroy();
   const cookies = await context.sessions.commit(session);
-  if (token) await endGrant(context, token);
-  return redirect(context.config.afterLogoutPath, cookies);
+  if (!token) return redirect(context.config.afterLogoutPath, cookies);
+  await endGrant(context, token);
+  return redirect(endSessionLocation(context, token) ?? context.config.afterLogoutPath, cookies);
+}
+
+/**
+ * With `openid` and a server with an `end_session_endpoint`, where the browser goes next so the
+ * provider ends its session too (RP-Initiated Logout 1.0): the ID token as `id_token_hint`, and
+ * `post_logout_redirect_uri` with a fresh `state` when the app has a logged-out page. Called
+ * once the app's own session has ended: a failure here is logged, and the user lands on
+ * `afterLogoutPath`, logged out of the app.
+ */
+function endSessionLocation(context: HandlerContext, token: Token): string | undefined {
+  const openid = context.config.openid;
+  if (!openid) return undefined;
+  const postLogoutRedirectUri = openid.postLogoutRedirectUri;
+  try {
+    const client = openidOf(context, newClient(context, { token }));
+    const state = postLogoutRedirectUri ? randomString(defaults.stateBytes) : undefined;
+    return client?.endSessionUrl({ postLogoutRedirectUri, state })?.href;
+  } catch (error) {
+    const code = error instanceof OAuth2Error ? error.code : 'error';
+    context.config.logger.warn({ code }, `end-session redirect skipped: ${code}`);
+    return undefined;
+  }
 }
 
 /**
@@ -279,21 +384,52 @@ async function withClient(
 ): Promise<Response> {
   const session = await context.sessions.load(request);
   const token = getField(session, 'token');
-  if (!token) return unauthenticated(context, request, []);
-  const client = newClient(context, { token, ...context.refreshes.forSession(session) });
+  const idTokenClaims = getField(session, 'idTokenClaims');
+  const openid = context.config.openid;
+  // With `openid`, a session is signed in only with the claims of a verified ID token.
+  if (!token || (openid && !idTokenClaims)) return unauthenticated(context, request, []);
+  const claimsAfter = openid ? (fresh: Token) => openid.claimsOf(fresh) : undefined;
+  const refresh = context.refreshes.forSession(session, claimsAfter);
+  const client = newClient(context, { token, idTokenClaims, ...refresh });
+  const routeContext: RouteContext = {
+    session,
+    get claims() {
+      return getField(session, 'idTokenClaims');
+    },
+  };
   let response: Response;
   try {
-    response = await route(client, { session });
+    response = await route(client, routeContext);
   } catch (error) {
-    const ended =
-      error instanceof InvalidGrantError ||
-      error instanceof SessionEndedError ||
-      error instanceof TokenExpiredError;
-    if (!ended) throw error;
+    if (!endsSession(error)) throw error;
+    reportRefusedIdToken(context, error as OAuth2Error, 'refresh');
     session.destroy(); // the grant is gone: log out, so the user logs in again
     return unauthenticated(context, request, await context.sessions.commit(session));
   }
   return withFramingDenied(withSetCookies(response, await context.sessions.commit(session)));
+}
+
+/**
+ * Failures after which the session is over: the grant refused or gone, the token expired with
+ * no way to renew it, or a refreshed ID token refused (another user's, or a forgery): its
+ * token is never kept, and the session that asked for it ends.
+ */
+function endsSession(error: unknown): boolean {
+  return (
+    isFinalRefusal(error) ||
+    error instanceof SessionEndedError ||
+    error instanceof TokenExpiredError
+  );
+}
+
+/** The verified claims of the request's signed-in session (see {@link OAuthHandlers.claims}). */
+async function claims(
+  context: HandlerContext,
+  request: Request,
+): Promise<OpenIDClaims | undefined> {
+  if (!context.config.openid) return undefined;
+  const session = await context.sessions.load(request);
+  return getField(session, 'token') ? getField(session, 'idTokenClaims') : undefined;
 }
 
 /** No usable token: a page navigation goes to login and comes back; anything else gets 401. */

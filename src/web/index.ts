@@ -49,6 +49,13 @@ export {
   type ReplayGuard,
   TRANSACTION_TTL_SECONDS,
 } from './login-transaction.js';
+export type {
+  OpenIDClaims,
+  OpenIDClient,
+  OpenIDClientOptions,
+  OpenIDEndSession,
+  OpenIDLogin,
+} from './openid.js';
 export {
   type CoordinatedSession,
   InProcessRefreshCoordinator,
@@ -77,6 +84,7 @@ export {
   type UnsealResult,
 } from './sealed-cookie.js';
 export {
+  claimsOf,
   getField,
   readField,
   SESSION_KEYS,

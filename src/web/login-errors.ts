@@ -44,6 +44,21 @@ const STATUS_BY_CODE: Partial<Record<OAuth2Error['code'], number>> = {
   OAUTH_TEMPORARILY_UNAVAILABLE: 503,
   /** A callback from another authorization server (RFC 9207): refused like a state mismatch. */
   OAUTH_ISSUER_MISMATCH: 400,
+  /**
+   * An ID token refused (OpenID Connect): a forgery, a replay or another login's are as likely
+   * as a provider's fault, so it is refused like a state mismatch, never kept.
+   */
+  OAUTH_INVALID_ID_TOKEN: 400,
+  /** The provider's keys could not be read: its trouble. */
+  OAUTH_INVALID_JWKS: 502,
+};
+
+/** Messages of their own; the others follow the status. */
+const MESSAGE_BY_CODE: Partial<Record<OAuth2Error['code'], string>> = {
+  OAUTH_ACCESS_DENIED: 'Access was denied at the provider.',
+  // Says which step failed, names no token and none of its claims.
+  OAUTH_INVALID_ID_TOKEN:
+    'The sign-in answer from the provider could not be verified, so you were not signed in. Please start the login again.',
 };
 
 /** Only RFC-shaped codes are shown. */
@@ -53,11 +68,10 @@ const SAFE_CODE = /^[a-z0-9_.-]{1,64}$/i;
 export function oauthFailure(error: OAuth2Error): LoginFailure {
   const status = STATUS_BY_CODE[error.code] ?? 400;
   const message =
-    error.code === 'OAUTH_ACCESS_DENIED'
-      ? 'Access was denied at the provider.'
-      : status >= 500
-        ? 'The provider could not complete the login. Please try again later.'
-        : 'The provider did not accept this login. Please start the login again.';
+    MESSAGE_BY_CODE[error.code] ??
+    (status >= 500
+      ? 'The provider could not complete the login. Please try again later.'
+      : 'The provider did not accept this login. Please start the login again.');
   const code = error.error && SAFE_CODE.test(error.error) ? error.error : error.code;
   return { status, content: { title: TITLE, message, code } };
 }

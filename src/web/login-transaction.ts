@@ -1,7 +1,8 @@
 /**
- * The login transaction: `state`, the PKCE verifier and the return path, bound to the browser
+ * The login transaction: `state`, the PKCE verifier, the OpenID Connect nonce (when the login
+ * is one) and the return path, bound to the browser
  * in their own short-lived sealed cookie between the login redirect and the callback
- * (RFC 6749 section 10.12, RFC 7636). Each transaction has its own cookie, named after a hash
+ * (RFC 6749 section 10.12, RFC 7636, OIDC Core section 3.1.2.1). Each transaction has its own cookie, named after a hash
  * of its state, so several tabs can log in at once; each is used once and deleted on the
  * callback whatever the outcome.
  *
@@ -28,6 +29,11 @@ export interface LoginTransaction {
   state: string;
   /** `undefined` when PKCE is off. */
   codeVerifier: string | undefined;
+  /**
+   * The nonce the authorization request carried (OpenID Connect logins): the ID token must
+   * echo it. Sealed like the rest, so it cannot be swapped for another login's.
+   */
+  nonce?: string | undefined;
   /** A safe same-origin path (see `safeReturnPath`). */
   returnTo: string;
 }
@@ -51,7 +57,8 @@ export const MAX_PENDING_TRANSACTIONS = 4;
 /**
  * Largest transaction cookie, in bytes of its `name=value` pair as the browser sends it back:
  * room for a 512-byte return path ({@link MAX_RETURN_PATH_BYTES}, measured after encoding), a
- * 43-character state and the longest PKCE verifier (128 characters), sealed. A larger one is
+ * 43-character state, the longest PKCE verifier (128 characters) and a 43-character OpenID
+ * nonce, sealed. A larger one is
  * refused when it is made, never sent.
  */
 export const MAX_TRANSACTION_COOKIE_BYTES = 1200;
@@ -222,6 +229,7 @@ function isTransaction(value: unknown): value is LoginTransaction {
     t !== null &&
     typeof t.state === 'string' &&
     typeof t.returnTo === 'string' &&
-    (t.codeVerifier === undefined || typeof t.codeVerifier === 'string')
+    (t.codeVerifier === undefined || typeof t.codeVerifier === 'string') &&
+    (t.nonce === undefined || (typeof t.nonce === 'string' && t.nonce.length > 0))
   );
 }

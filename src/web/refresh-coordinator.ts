@@ -8,13 +8,14 @@
  * @module
  */
 
-import { InvalidGrantError, OAuth2Error, TimeoutError } from '../errors.js';
+import { type InvalidGrantError, OAuth2Error, TimeoutError } from '../errors.js';
 import type { RefreshCoordinator } from '../options.js';
 import { timingSafeEqual } from '../random.js';
 import type { Token } from '../token.js';
-import { tokenOf, withField } from './session-schema.js';
-import { SharedRefreshes } from './shared-refresh.js';
-import { replaceSession, type SessionStore } from './stores/store.js';
+import type { OpenIDClaims } from './openid.js';
+import { claimsOf, tokenOf, withField } from './session-schema.js';
+import { isFinalRefusal, SharedRefreshes } from './shared-refresh.js';
+import { replaceSession, type SessionData, type SessionStore } from './stores/store.js';
 
 export { TOKEN_KEY, tokenOf } from './session-schema.js';
 
@@ -74,17 +75,40 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 const sameToken = (a: Token, b: Token): boolean => timingSafeEqual(a.access_token, b.access_token);
 
+/**
+ * What one refresh leaves in a session: the new token and, when the answer carried an ID token
+ * (OpenID Connect), its verified claims; `undefined` claims leave the stored ones as they are.
+ */
+export interface RefreshResult {
+  token: Token;
+  claims?: OpenIDClaims | undefined;
+}
+
+/**
+ * A coordinator of the web layer's own: like a `RefreshCoordinator`, but the refresh and the
+ * answer carry the ID token's claims with the token, so they are written and shared together.
+ */
+export type SessionRefresher = (
+  refresh: () => Promise<RefreshResult>,
+  stale: Token,
+) => Promise<RefreshResult>;
+
+/** A core refresh as a {@link RefreshResult} without claims. */
+const tokenOnly =
+  (refresh: () => Promise<Token>): (() => Promise<RefreshResult>) =>
+  async () => ({ token: await refresh() });
+
 /** The key under which a stored session's refresh is shared in this process. */
 export const storedRefreshKey = (target: StoredSession, stale: Token): string =>
   `${target.id}\n${stale.access_token}`;
 
 /** Coordinations under way in this process, per store, for {@link storeRefreshCoordinator}. */
-const sharedByStore = new WeakMap<SessionStore, SharedRefreshes>();
+const sharedByStore = new WeakMap<SessionStore, SharedRefreshes<RefreshResult>>();
 
-function sharedFor(store: SessionStore): SharedRefreshes {
+function sharedFor(store: SessionStore): SharedRefreshes<RefreshResult> {
   let shared = sharedByStore.get(store);
   if (!shared) {
-    shared = new SharedRefreshes();
+    shared = new SharedRefreshes<RefreshResult>();
     sharedByStore.set(store, shared);
   }
   return shared;
@@ -105,20 +129,22 @@ export function storeRefreshCoordinator(
 ): RefreshCoordinator {
   const coordinate = storedSessionRefresh(target, options);
   const shared = sharedFor(target.store);
-  return (refresh, stale) =>
-    shared.share(storedRefreshKey(target, stale), () => coordinate(refresh, stale));
+  return async (refresh, stale) => {
+    const key = storedRefreshKey(target, stale);
+    return (await shared.share(key, () => coordinate(tokenOnly(refresh), stale))).token;
+  };
 }
 
 /**
  * The coordination of one stored session, without the in-process sharing (the caller shares):
  * under the store's lock when it has one; else the refresh and its write-back alone, which is
- * enough for a store that lives in one process. The new token is written to the store here,
- * once, before any waiter can read it.
+ * enough for a store that lives in one process. The new token (and the claims of its ID token)
+ * is written to the store here, once, before any waiter can read it.
  */
 export function storedSessionRefresh(
   target: StoredSession,
   options: RefreshCoordinationOptions = {},
-): RefreshCoordinator {
+): SessionRefresher {
   const lock = target.store.refreshLock;
   if (!lock) return (refresh, stale) => refreshAsHolder(target, refresh, stale);
   const timing = { ...REFRESH_COORDINATION_DEFAULTS, ...options };
@@ -135,44 +161,53 @@ export function storedSessionRefresh(
         }
       }
       await sleep(timing.pollIntervalMs);
-      const current = await currentToken(target);
-      if (!sameToken(current, stale)) return current;
+      const current = await currentResult(target);
+      if (!sameToken(current.token, stale)) return current;
       if (Date.now() >= deadline)
         throw new RefreshCoordinationTimeoutError('refresh coordination timed out');
     }
   };
 }
 
-/** The stored token now; SessionEndedError when the session is gone. */
-async function currentToken(target: StoredSession): Promise<Token> {
-  const token = tokenOf(await target.store.get(target.id));
+/** The stored token (and claims) now; SessionEndedError when the session is gone. */
+async function currentResult(target: StoredSession): Promise<RefreshResult> {
+  const data = await target.store.get(target.id);
+  const token = tokenOf(data);
   if (!token) throw new SessionEndedError('session ended');
-  return token;
+  return { token, claims: claimsOf(data) };
 }
 
 async function refreshAsHolder(
   target: StoredSession,
-  refresh: () => Promise<Token>,
+  refresh: () => Promise<RefreshResult>,
   stale: Token,
-): Promise<Token> {
+): Promise<RefreshResult> {
   const data = await target.store.get(target.id);
   const current = tokenOf(data);
   if (!current) throw new SessionEndedError('session ended');
-  if (!sameToken(current, stale)) return current; // another process refreshed first
-  let token: Token;
+  // Another process refreshed first.
+  if (!sameToken(current, stale)) return { token: current, claims: claimsOf(data) };
+  let result: RefreshResult;
   try {
-    token = await refresh();
+    result = await refresh();
   } catch (error) {
-    // Spent or revoked: end the session here, so waiting processes stop without a request.
-    if (error instanceof InvalidGrantError) await target.store.delete(target.id);
+    // Spent or revoked (or an ID token of another user): end the session here, so waiting
+    // processes stop without a request.
+    if (isFinalRefusal(error)) await target.store.delete(target.id);
     throw error;
   }
   // Only while the session exists: a logout during the refresh stays a logout.
-  const fresh = withField(data, 'token', token);
+  const fresh = withResult(data, result);
   if (!(await replaceSession(target.store, target.id, fresh, target.ttlSeconds))) {
     throw new SessionEndedError('session ended');
   }
-  return token;
+  return { token: result.token, claims: claimsOf(fresh) };
+}
+
+/** `data` with the refresh's token, and its claims when it brought new ones. */
+function withResult(data: SessionData | undefined, result: RefreshResult): SessionData {
+  const fresh = withField(data, 'token', result.token);
+  return result.claims ? withField(fresh, 'idTokenClaims', result.claims) : fresh;
 }
 
 /** How long a refresh result is shared with requests that still carry the old token, in ms. */

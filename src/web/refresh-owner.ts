@@ -10,13 +10,21 @@
  *   answers for 30 seconds more (a browser that still sends the old cookie); each request's
  *   session is changed, so its response carries the new cookie.
  *
+ * With OpenID Connect, the refreshing request's session has verified the new ID token (against
+ * the stored claims: same `iss` and `sub`) before it answered the token; its claims travel with
+ * the token through the shared result and the store write, so every request that adopts the
+ * token keeps the same claims. A refresh answer without an ID token keeps the session's last
+ * one in the token (`id_token`, the `id_token_hint` of the logout) and its claims.
+ *
  * @module
  */
 
 import type { RefreshCoordinator } from '../options.js';
 import type { Token } from '../token.js';
+import type { OpenIDClaims } from './openid.js';
 import {
   type RefreshCoordinationOptions,
+  type RefreshResult,
   SHARED_RESULT_MS,
   type StoredSession,
   storedRefreshKey,
@@ -32,9 +40,18 @@ export interface SessionRefresh {
   onToken: (token: Token) => void;
 }
 
+/**
+ * The claims of the ID token in a token the request's own client answered from its refresh (it
+ * verified them at the token endpoint pipeline before answering); `undefined` when the answer
+ * had none, or the client is not an OpenID Connect one.
+ */
+export type ClaimsAfterRefresh = (token: Token) => OpenIDClaims | undefined;
+
+const noClaims: ClaimsAfterRefresh = () => undefined;
+
 /** Owns the refreshes of one `createOAuthHandlers`: one table shared by all of its requests. */
 export class RefreshOwner {
-  readonly #shared = new SharedRefreshes();
+  readonly #shared = new SharedRefreshes<RefreshResult>();
   readonly #sessions: SessionManager;
   readonly #timing: RefreshCoordinationOptions | undefined;
 
@@ -43,32 +60,81 @@ export class RefreshOwner {
     this.#timing = timing;
   }
 
-  /** How the request's session refreshes: its coordinator and where the new token goes. */
-  forSession(session: Session): SessionRefresh {
+  /**
+   * How the request's session refreshes: its coordinator and where the new token (and the
+   * claims `claimsAfter` reads once its own refresh is done) go.
+   */
+  forSession(session: Session, claimsAfter: ClaimsAfterRefresh = noClaims): SessionRefresh {
     const store = this.#sessions.store;
     const id = session.loadedId;
-    if (!store || !id) return this.#inCookie(session);
-    return this.#inStore(session, { store, id, ttlSeconds: this.#sessions.ttlSeconds });
+    if (!store || !id) return this.#inCookie(session, claimsAfter);
+    const target = { store, id, ttlSeconds: this.#sessions.ttlSeconds };
+    return this.#inStore(session, target, claimsAfter);
   }
 
-  #inStore(session: Session, target: StoredSession): SessionRefresh {
+  #inStore(
+    session: Session,
+    target: StoredSession,
+    claimsAfter: ClaimsAfterRefresh,
+  ): SessionRefresh {
     const coordinate = storedSessionRefresh(target, this.#timing);
-    return {
-      refreshCoordinator: (refresh, stale) =>
-        this.#shared.share(`store\n${storedRefreshKey(target, stale)}`, () =>
-          coordinate(refresh, stale),
-        ),
-      onToken: (token) => setField(session, 'token', token, { stored: true }),
-    };
+    return adopting(session, { stored: true }, (refresh, stale) =>
+      this.#shared.share(`store\n${storedRefreshKey(target, stale)}`, () =>
+        coordinate(withClaims(refresh, stale, claimsAfter), stale),
+      ),
+    );
   }
 
-  #inCookie(session: Session): SessionRefresh {
-    return {
-      // Keyed by the stale access token, not the refresh token: a provider that does not rotate
-      // keeps one refresh token for the session's life.
-      refreshCoordinator: (refresh, stale) =>
-        this.#shared.share(`cookie\n${stale.access_token}`, refresh, SHARED_RESULT_MS),
-      onToken: (token) => setField(session, 'token', token),
-    };
+  #inCookie(session: Session, claimsAfter: ClaimsAfterRefresh): SessionRefresh {
+    // Keyed by the stale access token, not the refresh token: a provider that does not rotate
+    // keeps one refresh token for the session's life.
+    return adopting(session, { stored: false }, (refresh, stale) =>
+      this.#shared.share(
+        `cookie\n${stale.access_token}`,
+        withClaims(refresh, stale, claimsAfter),
+        SHARED_RESULT_MS,
+      ),
+    );
   }
+}
+
+/**
+ * The core's refresh, answering the claims its session verified along with the token; an
+ * answer without an ID token keeps the stale token's (claims `undefined`: the stored ones stay).
+ */
+function withClaims(
+  refresh: () => Promise<Token>,
+  stale: Token,
+  claimsAfter: ClaimsAfterRefresh,
+): () => Promise<RefreshResult> {
+  return async () => {
+    const token = await refresh();
+    if (token.id_token !== undefined) return { token, claims: claimsAfter(token) };
+    const kept = stale.id_token === undefined ? token : { ...token, id_token: stale.id_token };
+    return { token: kept, claims: undefined };
+  };
+}
+
+/**
+ * The client options that run `share` as the coordinator and keep what it answers in the
+ * request's session: the token (by `onToken`, which the core calls when it adopts a new token)
+ * and the claims that came with it.
+ */
+function adopting(
+  session: Session,
+  { stored }: { stored: boolean },
+  share: (refresh: () => Promise<Token>, stale: Token) => Promise<RefreshResult>,
+): SessionRefresh {
+  let claims: OpenIDClaims | undefined;
+  return {
+    refreshCoordinator: async (refresh, stale) => {
+      const result = await share(refresh, stale);
+      claims = result.claims;
+      return result.token;
+    },
+    onToken: (token) => {
+      setField(session, 'token', token, { stored });
+      if (claims) setField(session, 'idTokenClaims', claims, { stored });
+    },
+  };
 }

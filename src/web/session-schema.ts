@@ -1,13 +1,14 @@
 /**
  * The session's schema: what the web layer keeps in a session, under which key, and the typed
  * accessors for it. Nothing else reads or writes these keys by string, so a field that comes
- * later (the OpenID nonce, the ID token's claims, a DPoP key) is one entry in
+ * later (a DPoP key, say) is one entry in
  * {@link SessionSchema}, {@link SESSION_KEYS} and the shape checks here.
  *
  * @module
  */
 
 import type { Token } from '../token.js';
+import type { OpenIDClaims } from './openid.js';
 import type { Session } from './sessions.js';
 import type { SessionData } from './stores/store.js';
 
@@ -20,6 +21,11 @@ export interface SessionSchema {
    * session (logout) carry it, so another site cannot submit them (see `csrf.ts`).
    */
   csrf: string;
+  /**
+   * The verified claims of the ID token that came with `token` (OpenID Connect logins only):
+   * written at the callback and again by every refresh that brings a new, verified ID token.
+   */
+  idTokenClaims: OpenIDClaims;
 }
 
 /** A field of {@link SessionSchema}. */
@@ -32,6 +38,7 @@ export type SessionField = keyof SessionSchema;
 export const SESSION_KEYS: Readonly<Record<SessionField, string>> = Object.freeze({
   token: 'token',
   csrf: 'csrf',
+  idTokenClaims: 'id_token_claims',
 });
 
 /** The session key holding the token. */
@@ -43,6 +50,16 @@ type ShapeCheck<T> = (value: unknown) => value is T;
 const SHAPES: { readonly [F in SessionField]: ShapeCheck<SessionSchema[F]> } = {
   token: (value): value is Token => typeof (value as Token | null)?.access_token === 'string',
   csrf: (value): value is string => typeof value === 'string' && value.length > 0,
+  idTokenClaims: (value): value is OpenIDClaims => {
+    const claims = value as Partial<OpenIDClaims> | null;
+    return (
+      typeof claims === 'object' &&
+      claims !== null &&
+      !Array.isArray(claims) &&
+      typeof claims.iss === 'string' &&
+      typeof claims.sub === 'string'
+    );
+  },
 };
 
 /** A field of stored session data; `undefined` when absent or not of the field's shape. */
@@ -89,4 +106,9 @@ export function setField<F extends SessionField>(
 /** The token stored session data holds, if any. */
 export function tokenOf(data: SessionData | undefined): Token | undefined {
   return readField(data, 'token');
+}
+
+/** The ID token claims stored session data holds (OpenID Connect logins), if any. */
+export function claimsOf(data: SessionData | undefined): OpenIDClaims | undefined {
+  return readField(data, 'idTokenClaims');
 }
