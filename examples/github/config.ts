@@ -8,10 +8,11 @@
  * | `HOST` | interface to listen on (not in the contract; a convenience) | 127.0.0.1 |
  * | `APP_URL` | the app's public origin: https makes cookies Secure with the `__Host-` prefix; a POST logout must come from it (not in the original contract) | `OAUTH_REDIRECT_URI`'s origin, else the listening address |
  * | `OAUTH_CLIENT_ID`, `OAUTH_CLIENT_SECRET` | the registered client | unset: the built-in dev provider |
- * | `OAUTH_AUTHORIZE_URL`, `OAUTH_TOKEN_URL`, `OAUTH_USER_URL` | provider endpoints | GitHub's |
- * | `OAUTH_REVOCATION_URL` | RFC 7009 revocation endpoint for logout (not in the original contract) | GitHub-shaped providers: GitHub's API; others: none |
- * | `OAUTH_REDIRECT_URI` | sent when set; when unset, none is sent (like the seed) | unset |
- * | `OAUTH_SCOPE` | space-separated scopes | none |
+ * | `OAUTH_ISSUER` | discover the provider from this issuer (OpenID Connect Discovery) at start-up and sign users in as an OpenID Connect relying party: ID tokens verified, `/profile` answers userinfo, logout through the provider's end-session endpoint; needs `OAUTH_CLIENT_ID` and `OAUTH_REDIRECT_URI` | unset (plain OAuth 2.0) |
+ * | `OAUTH_AUTHORIZE_URL`, `OAUTH_TOKEN_URL`, `OAUTH_USER_URL` | provider endpoints; with `OAUTH_ISSUER`, each replaces the discovered one (`OAUTH_USER_URL` the userinfo endpoint) | GitHub's; with `OAUTH_ISSUER`, the discovered ones |
+ * | `OAUTH_REVOCATION_URL` | RFC 7009 revocation endpoint for logout (not in the original contract) | GitHub-shaped providers: GitHub's API; with `OAUTH_ISSUER`, the discovered one; others: none |
+ * | `OAUTH_REDIRECT_URI` | sent when set; when unset, none is sent (like the seed); required with `OAUTH_ISSUER` | unset |
+ * | `OAUTH_SCOPE` | space-separated scopes | none; with `OAUTH_ISSUER`, `openid profile email` |
  * | `SESSION_SECRET` | sealed-cookie key material, 32+ characters | random per start, with a warning |
  * | `SESSION_STORE` | `cookie`, `memory` or `redis://...` | `cookie` |
  * | `OAUTH2_INSECURE_TRANSPORT` | `1` allows plain http to non-loopback hosts | unset |
@@ -40,6 +41,13 @@ export interface AppConfig {
   authorizeUrl: string;
   tokenUrl: string;
   userUrl: string;
+  /**
+   * `OAUTH_ISSUER`: the app discovers this provider at start-up and is an OpenID Connect relying
+   * party of it; `undefined`: plain OAuth 2.0 at the endpoint URLs above.
+   */
+  issuer: string | undefined;
+  /** The endpoint variables that were set: with an issuer, they replace the discovered endpoints. */
+  endpointOverrides: EndpointOverrides;
   redirectUri: string | undefined;
   /**
    * The app's public origin (`APP_URL`, else `OAUTH_REDIRECT_URI`'s origin); `undefined`: the
@@ -55,6 +63,20 @@ export interface AppConfig {
   sessionStore: SessionStoreSetting;
   allowInsecureTransport: boolean;
 }
+
+/** The endpoint URLs set in the environment (never GitHub's defaults). */
+export interface EndpointOverrides {
+  authorizeUrl?: string;
+  tokenUrl?: string;
+  userUrl?: string;
+}
+
+/** The scope of an OpenID Connect login when `OAUTH_SCOPE` is unset. */
+export const OPENID_DEFAULT_SCOPE: readonly string[] = Object.freeze([
+  'openid',
+  'profile',
+  'email',
+]);
 
 /** The environment as the app reads it (process.env, or a plain object in tests). */
 export type AppEnv = Readonly<Record<string, string | undefined>>;
@@ -129,6 +151,48 @@ function readClient(env: AppEnv): AppConfig['client'] {
   return clientId ? { clientId, clientSecret: nonEmpty(env.OAUTH_CLIENT_SECRET) } : undefined;
 }
 
+function configError(message: string, code: string): TypeError {
+  return Object.assign(new TypeError(message), { code });
+}
+
+/**
+ * `OAUTH_ISSUER`, checked: an absolute http(s) URL (kept exactly as written: discovery compares
+ * the provider's `issuer` with it character for character), with the client id and the redirect
+ * URI an OpenID login cannot do without.
+ */
+function readIssuer(env: AppEnv): string | undefined {
+  const issuer = nonEmpty(env.OAUTH_ISSUER);
+  if (issuer === undefined) return undefined;
+  readOrigin(issuer, 'OAUTH_ISSUER', 'ERR_ISSUER');
+  if (!nonEmpty(env.OAUTH_CLIENT_ID))
+    throw configError(
+      'OAUTH_ISSUER needs OAUTH_CLIENT_ID (the client registered with the provider)',
+      'ERR_CLIENT_ID_REQUIRED',
+    );
+  if (!nonEmpty(env.OAUTH_REDIRECT_URI))
+    throw configError(
+      'OAUTH_ISSUER needs OAUTH_REDIRECT_URI (the callback URL registered with the provider, e.g. http://127.0.0.1:5000/callback)',
+      'ERR_REDIRECT_URI_REQUIRED',
+    );
+  return issuer;
+}
+
+function readOverrides(env: AppEnv): EndpointOverrides {
+  const overrides: EndpointOverrides = {};
+  const authorizeUrl = nonEmpty(env.OAUTH_AUTHORIZE_URL);
+  const tokenUrl = nonEmpty(env.OAUTH_TOKEN_URL);
+  const userUrl = nonEmpty(env.OAUTH_USER_URL);
+  if (authorizeUrl) overrides.authorizeUrl = authorizeUrl;
+  if (tokenUrl) overrides.tokenUrl = tokenUrl;
+  if (userUrl) overrides.userUrl = userUrl;
+  return overrides;
+}
+
+function readScope(value: string | undefined, issuer: string | undefined): string[] {
+  const scope = (value ?? '').split(/\s+/).filter(Boolean);
+  return scope.length === 0 && issuer ? [...OPENID_DEFAULT_SCOPE] : scope;
+}
+
 /**
  * Reads the configuration; throws a `TypeError` with a `code` for a value that cannot work.
  *
@@ -137,17 +201,21 @@ function readClient(env: AppEnv): AppConfig['client'] {
  */
 export function readConfig(env: AppEnv): AppConfig {
   const { secret, generated } = readSecret(env.SESSION_SECRET);
+  const issuer = readIssuer(env);
+  const overrides = readOverrides(env);
   return {
     port: readPort(env.PORT),
     host: nonEmpty(env.HOST) ?? '127.0.0.1',
     client: readClient(env),
-    authorizeUrl: nonEmpty(env.OAUTH_AUTHORIZE_URL) ?? GITHUB_ENDPOINTS.authorizeUrl,
-    tokenUrl: nonEmpty(env.OAUTH_TOKEN_URL) ?? GITHUB_ENDPOINTS.tokenUrl,
-    userUrl: nonEmpty(env.OAUTH_USER_URL) ?? GITHUB_ENDPOINTS.userUrl,
+    authorizeUrl: overrides.authorizeUrl ?? GITHUB_ENDPOINTS.authorizeUrl,
+    tokenUrl: overrides.tokenUrl ?? GITHUB_ENDPOINTS.tokenUrl,
+    userUrl: overrides.userUrl ?? GITHUB_ENDPOINTS.userUrl,
+    issuer,
+    endpointOverrides: overrides,
     redirectUri: nonEmpty(env.OAUTH_REDIRECT_URI),
     appUrl: readAppUrl(env),
     revocationUrl: nonEmpty(env.OAUTH_REVOCATION_URL),
-    scope: (env.OAUTH_SCOPE ?? '').split(/\s+/).filter(Boolean),
+    scope: readScope(env.OAUTH_SCOPE, issuer),
     sessionSecret: secret,
     sessionSecretGenerated: generated,
     sessionStore: readStore(env.SESSION_STORE),

@@ -8,7 +8,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { toExpress } from 'oauth2-session/express';
 import type { AppEnv } from './config.js';
 import type { Routes } from './routes.js';
-import { isMain, type RunningApp, type StartOptions, startApp } from './server.js';
+import { isMain, type RunningApp, runAsProgram, type StartOptions, startApp } from './server.js';
 
 /** An Express app serving the shared routes (each on its methods), URLs on `baseUrl`. */
 export function expressApp(routes: Routes, baseUrl?: string): RequestListener {
@@ -44,9 +44,4 @@ export function start(env: AppEnv = process.env, options: StartOptions = {}): Pr
   return startApp('Express', env, expressApp, options);
 }
 
-if (isMain(import.meta.url)) {
-  const app = await start();
-  const stop = () => void app.close().then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-}
+if (isMain(import.meta.url)) await runAsProgram(() => start());

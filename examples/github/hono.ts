@@ -8,7 +8,7 @@ import { Hono } from 'hono';
 import { toHono } from 'oauth2-session/hono';
 import type { AppEnv } from './config.js';
 import type { Routes } from './routes.js';
-import { isMain, type RunningApp, type StartOptions, startApp } from './server.js';
+import { isMain, type RunningApp, runAsProgram, type StartOptions, startApp } from './server.js';
 
 /** A Hono app serving the shared routes (each on its methods), URLs on `baseUrl`. */
 function honoApp(routes: Routes, baseUrl?: string): Hono {
@@ -45,9 +45,4 @@ export function start(env: AppEnv = process.env, options: StartOptions = {}): Pr
   return startApp('Hono', env, honoListener, options);
 }
 
-if (isMain(import.meta.url)) {
-  const app = await start();
-  const stop = () => void app.close().then(() => process.exit(0));
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-}
+if (isMain(import.meta.url)) await runAsProgram(() => start());

@@ -2,12 +2,17 @@
  * Which provider the example app talks to: the one the environment names, or, with no
  * `OAUTH_CLIENT_ID`, the built-in GitHub-compatible dev provider started in this process. The
  * provider is a preset (`oauth2-session/providers`): its server description, its quirks and
- * its user endpoint, all reached through the handlers.
+ * its user endpoint, all reached through the handlers. With `OAUTH_ISSUER`, the server
+ * description is discovered at start-up (`oauth2-session/oidc`, loaded only then) and the app
+ * signs users in as an OpenID Connect relying party.
  */
 import { randomBytes } from 'node:crypto';
+import type { AuthorizationServer } from 'oauth2-session';
 import { type DevProvider, startDevProvider } from 'oauth2-session/dev-provider';
+import { envProxyFetch } from 'oauth2-session/node';
 import { definePreset, githubProvider, type ProviderPreset } from 'oauth2-session/providers';
-import type { AppConfig } from './config.js';
+import type { OpenIDLogin } from 'oauth2-session/web';
+import type { AppConfig, EndpointOverrides } from './config.js';
 
 /** The OAuth side of the app, settled. */
 export interface ResolvedProvider {
@@ -17,6 +22,11 @@ export interface ResolvedProvider {
   preset: ProviderPreset;
   /** Set when the app runs its own dev provider (closed with the app). */
   devProvider: DevProvider | undefined;
+  /**
+   * With `OAUTH_ISSUER`: the issuer, and the OpenID Connect login the handlers run, given the
+   * app's logged-out page (where the provider sends the browser after its own logout).
+   */
+  openid: { issuer: string; login: (postLogoutRedirectUri: string) => OpenIDLogin } | undefined;
 }
 
 /** The endpoint URLs the environment (or the dev provider) names. */
@@ -76,13 +86,73 @@ async function startOwnProvider(): Promise<ResolvedProvider> {
     clientSecret: randomBytes(32).toString('base64url'),
     preset: presetFor(devProvider),
     devProvider,
+    openid: undefined,
   };
 }
 
 /** Settles the provider: the configured one, or a dev provider of our own. */
 export async function resolveProvider(config: AppConfig): Promise<ResolvedProvider> {
   if (!config.client) return startOwnProvider();
-  return { ...config.client, preset: presetFor(config), devProvider: undefined };
+  if (config.issuer) return discoverProvider(config, config.client, config.issuer);
+  return { ...config.client, preset: presetFor(config), devProvider: undefined, openid: undefined };
+}
+
+/** The deadline of the discovery request at start-up, in milliseconds. */
+export const DISCOVERY_TIMEOUT_MS = 10_000;
+
+/**
+ * A start-up failure the app reports in one line (see `startFailure` in ./server.ts): what was
+ * being done, and the error's own short message (which names no secret).
+ */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
+/**
+ * `OAUTH_ISSUER`: the provider's metadata, fetched and checked (its `issuer` must be exactly
+ * the one configured, its endpoints https or loopback), then the `OAUTH_*_URL` overrides laid
+ * over it.
+ */
+async function discoverProvider(
+  config: AppConfig,
+  client: NonNullable<AppConfig['client']>,
+  issuer: string,
+): Promise<ResolvedProvider> {
+  const { discover, openidLogin } = await import('oauth2-session/oidc');
+  let discovered: AuthorizationServer;
+  try {
+    discovered = await discover(issuer, {
+      fetch: envProxyFetch(),
+      allowInsecureTransport: config.allowInsecureTransport,
+      timeoutMs: DISCOVERY_TIMEOUT_MS,
+    });
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : 'failed';
+    throw new StartupError(`discovery of OAUTH_ISSUER ${issuer} failed: ${reason}`, {
+      cause: error,
+    });
+  }
+  const server = withOverrides(discovered, config.endpointOverrides);
+  const userinfo = server.userinfo_endpoint;
+  const preset = definePreset({
+    id: 'openid',
+    server,
+    user: userinfo ? { url: userinfo, headers: { accept: 'application/json' } } : undefined,
+  });
+  const login = (postLogoutRedirectUri: string) => openidLogin({ postLogoutRedirectUri });
+  return { ...client, preset, devProvider: undefined, openid: { issuer, login } };
+}
+
+/** The discovered server with each endpoint the environment names replaced. */
+function withOverrides(
+  server: AuthorizationServer,
+  overrides: EndpointOverrides,
+): AuthorizationServer {
+  const fields: AuthorizationServer = { ...server };
+  if (overrides.authorizeUrl) fields.authorization_endpoint = overrides.authorizeUrl;
+  if (overrides.tokenUrl) fields.token_endpoint = overrides.tokenUrl;
+  if (overrides.userUrl) fields.userinfo_endpoint = overrides.userUrl;
+  return fields;
 }
 
 /**

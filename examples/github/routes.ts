@@ -5,12 +5,16 @@
  * - `GET /`: redirect to the provider (the seed's `demo()`, step 1);
  * - `GET /callback`: exchange the code, keep the token in the session, go to `/profile` (step 3);
  * - `GET /profile`: the provider's user JSON, read through the session (its token, refreshed
- *   when due) at the preset's user endpoint; not logged in: back to `/`;
+ *   when due) at the preset's user endpoint; not logged in: back to `/`. With `OAUTH_ISSUER`
+ *   (OpenID Connect): the userinfo answer, its `sub` checked against the ID token's (or the ID
+ *   token's verified claims when the provider has no userinfo endpoint);
  * - `GET /account`: a small HTML page for a logged-in user, with the log-out button (a POST
  *   form carrying the session's CSRF token); not logged in: back to `/`;
  * - `POST /logout` (the button), and `GET /logout` from this app's own links or a typed URL
  *   (another site's link is refused): end the session (and revoke the tokens where the preset
- *   describes how), then a page saying so (not `/`, which would log in again).
+ *   describes how), then a page saying so (not `/`, which would log in again); with
+ *   `OAUTH_ISSUER`, by way of the provider's end-session endpoint when it has one, which sends
+ *   the browser back to that page.
  *
  * Every page carries the anti-framing headers (`htmlResponse`, and `withClient` for the
  * routes it runs).
@@ -22,6 +26,7 @@ import {
   createOAuthHandlers,
   htmlResponse,
   logoutForm,
+  type OpenIDClaims,
   type Session,
   type SessionStore,
 } from 'oauth2-session/web';
@@ -117,24 +122,67 @@ async function showProfile(
     const upstream = await client.fetch(url, { ...init, signal });
     if (upstream.status === 401) {
       void upstream.body?.cancel().catch(() => {});
-      // The provider no longer accepts the token (revoked): log out, so `/` can log in afresh.
-      session.destroy();
-      return new Response(null, { status: 302, headers: { location: '/' } });
+      return tokenRefused(session);
     }
     status = upstream.ok ? 200 : 502;
     body = await readBounded(upstream, PROFILE_MAX_BYTES);
   } catch (error) {
-    if (error instanceof OAuth2Error && error.code === 'OAUTH_TIMEOUT')
-      return profileFailure(504, 'upstream_timeout');
-    if (error instanceof OAuth2Error && error.code === 'OAUTH_RESPONSE_TOO_LARGE')
-      return profileFailure(502, 'upstream_response_too_large');
-    // The visitor went away (nobody reads this answer), or the user API failed.
-    if (signal?.aborted || (error instanceof OAuth2Error && UPSTREAM_FAILURES.has(error.code)))
-      return profileFailure(502, 'upstream_unavailable');
-    throw error;
+    return upstreamFailure(error, signal);
   }
   // Passed through as the provider wrote it (the seed re-encodes it; nothing is gained by that).
   return new Response(body, { status, headers: PROFILE_HEADERS });
+}
+
+/** The provider no longer accepts the token (revoked): log out, so `/` can log in afresh. */
+function tokenRefused(session: { destroy(): void }): Response {
+  session.destroy();
+  return new Response(null, { status: 302, headers: { location: '/' } });
+}
+
+/**
+ * A failure of the user API as a short JSON error (a timeout, a body too large, a network
+ * failure, the visitor gone); anything else is the handlers' (thrown again).
+ */
+function upstreamFailure(error: unknown, signal: AbortSignal | undefined): Response {
+  if (error instanceof OAuth2Error && error.code === 'OAUTH_TIMEOUT')
+    return profileFailure(504, 'upstream_timeout');
+  if (error instanceof OAuth2Error && error.code === 'OAUTH_RESPONSE_TOO_LARGE')
+    return profileFailure(502, 'upstream_response_too_large');
+  // The visitor went away (nobody reads this answer), or the user API failed.
+  if (signal?.aborted || (error instanceof OAuth2Error && UPSTREAM_FAILURES.has(error.code)))
+    return profileFailure(502, 'upstream_unavailable');
+  throw error;
+}
+
+/** What the profile route uses of an `OpenIDSession` (the client `withClient` gives with `openid`). */
+interface UserinfoClient {
+  userinfo(signal?: AbortSignal): Promise<Record<string, unknown>>;
+}
+
+/**
+ * The OpenID Connect profile: the userinfo answer, believed only when its `sub` is the ID
+ * token's (`OpenIDSession.userinfo`); with no userinfo endpoint, the ID token's verified claims.
+ * A refused answer (another `sub`, a bad signature) is a 502 JSON error, never shown.
+ */
+async function showOpenIDProfile(
+  client: OAuth2Session,
+  claims: OpenIDClaims | undefined,
+  hasUserinfo: boolean,
+  session: { destroy(): void },
+  signal?: AbortSignal,
+): Promise<Response> {
+  if (!hasUserinfo) return new Response(JSON.stringify(claims), { headers: PROFILE_HEADERS });
+  let user: Record<string, unknown>;
+  try {
+    user = await (client as unknown as UserinfoClient).userinfo(signal);
+  } catch (error) {
+    if (error instanceof OAuth2Error && error.code === 'OAUTH_INVALID_USERINFO') {
+      if (error.status === 401) return tokenRefused(session);
+      return profileFailure(502, 'userinfo_refused');
+    }
+    return upstreamFailure(error, signal);
+  }
+  return new Response(JSON.stringify(user), { headers: PROFILE_HEADERS });
 }
 
 function loggedOut(): Promise<Response> {
@@ -170,13 +218,18 @@ export function createRoutes(context: AppContext, store: SessionStore | undefine
     allowInsecureTransport: config.allowInsecureTransport,
     timeoutMs: PROFILE_TIMEOUT_MS,
     fetch: envProxyFetch(),
+    // With OAUTH_ISSUER: ID tokens verified, claims kept, logout through the provider.
+    openid: provider.openid?.login(new URL(LOGGED_OUT_PATH, context.appUrl).href),
   });
+  const hasUserinfo = provider.preset.server.userinfo_endpoint !== undefined;
   return {
     '/': get(auth.login),
     '/callback': get(auth.callback),
     '/profile': get((request) =>
-      auth.withClient(request, (client, { session }) =>
-        showProfile(client, provider.preset, session, request.signal),
+      auth.withClient(request, (client, { session, claims }) =>
+        provider.openid
+          ? showOpenIDProfile(client, claims, hasUserinfo, session, request.signal)
+          : showProfile(client, provider.preset, session, request.signal),
       ),
     ),
     [ACCOUNT_PATH]: get((request) =>

@@ -77,7 +77,9 @@ function announce(flavour: string, url: string, context: AppContext): void {
   }
   const using = provider.devProvider
     ? `the built-in dev provider at ${provider.devProvider.origin}`
-    : new URL(provider.preset.server.authorization_endpoint ?? '').origin;
+    : provider.openid
+      ? `the OpenID provider ${provider.openid.issuer}`
+      : new URL(provider.preset.server.authorization_endpoint ?? '').origin;
   console.log(`oauth2-session example (${flavour}): open ${url}/ to log in with ${using}`);
 }
 
@@ -140,6 +142,37 @@ export async function startApp(
       await provider.devProvider?.close();
     },
   };
+}
+
+/**
+ * The one line a failed start prints: the error's name and its own message (the library's and
+ * the configuration's messages name no secret), no stack, no `cause` (a provider's answer could
+ * be in one).
+ */
+export function startFailure(error: unknown): string {
+  if (!(error instanceof Error)) return 'oauth2-session example: cannot start';
+  const code = (error as { code?: unknown }).code;
+  const coded = typeof code === 'string' && /^[A-Z0-9_]{1,64}$/.test(code) ? ` (${code})` : '';
+  const message = error.message.split('\n')[0];
+  return `oauth2-session example: cannot start: ${error.name}: ${message}${coded}`;
+}
+
+/**
+ * Runs an app as the program (`tsx examples/github/express.ts`): a start-up failure (a bad
+ * variable, a discovery that failed, a port in use) is one line on stderr and exit code 1;
+ * SIGINT and SIGTERM close the app and exit 0.
+ */
+export async function runAsProgram(start: () => Promise<RunningApp>): Promise<void> {
+  let app: RunningApp;
+  try {
+    app = await start();
+  } catch (error) {
+    console.error(startFailure(error));
+    process.exit(1);
+  }
+  const stop = () => void app.close().then(() => process.exit(0));
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }
 
 /** Whether the module at `moduleUrl` is the program being run (`tsx examples/github/x.ts`). */
