@@ -67,6 +67,12 @@ export interface PresetContract {
    * token is checked to be refused afterwards.
    */
   readonly revokesGrant?: boolean | undefined;
+  /**
+   * Whether revocation also ends the access token; default true. A provider whose access tokens
+   * are self-contained and live until they expire (Auth0 revokes refresh tokens only) says
+   * false: then the revoked refresh token is checked to be refused instead.
+   */
+  readonly revocationEndsAccess?: boolean | undefined;
 }
 
 /** The server fields that hold URLs a client visits or fetches. */
@@ -297,6 +303,10 @@ export function presetContract(name: string, contract: PresetContract): void {
         await session.revokeToken();
         expect(session.token).toBeUndefined();
         const stale = sessionFor({ token });
+        if (contract.revocationEndsAccess === false) {
+          await expect(stale.refreshToken()).rejects.toBeInstanceOf(InvalidGrantError);
+          return;
+        }
         // A 401 `invalid_token` challenge makes the session refresh first, which the revoked
         // grant refuses: that is the user endpoint refusing the token too.
         const answer = await readUser(stale).catch((e: unknown) => {
