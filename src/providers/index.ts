@@ -18,6 +18,8 @@ export { type DropboxProviderOptions, dropbox, dropboxProvider } from './dropbox
 export { fixes } from './fixes.js';
 export { type GitHubProviderOptions, github, githubProvider } from './github.js';
 export { type GitLabProviderOptions, gitlab, gitlabProvider } from './gitlab.js';
+export { type GoogleProviderOptions, google, googleProvider } from './google.js';
+export { type KeycloakProviderOptions, keycloakProvider } from './keycloak.js';
 export { type LinearProviderOptions, linear, linearProvider } from './linear.js';
 export { type OktaProviderOptions, oktaProvider } from './okta.js';
 export { type RedditProviderOptions, reddit, redditProvider } from './reddit.js';
