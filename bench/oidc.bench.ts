@@ -4,33 +4,41 @@
  *     vs openid-client v6's checks of the same RS256 token with its signature verified, and
  *     jose's bare `jwtVerify` as the floor;
  * (b) complete logins per second through the example app with the dev provider in OIDC mode
- *     (discovery, ID token) against the same app and provider in plain OAuth mode.
+ *     (discovery at start-up; per login a nonce, an ID token checked, userinfo) against the
+ *     same app and provider in plain OAuth mode.
  *
  * Run alone: `npx tsx bench/oidc.bench.ts`; the runner (`bench/run.ts`) calls {@link run}.
  */
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { exportJWK, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import { type IdTokenExpectations, RemoteJwks, validateIdToken } from 'oauth2-session/oidc';
 // openid-client v6 has no public "validate this ID token": it hands the token endpoint's answer
 // to these two functions of oauth4webapi (the library it is built on and depends on), the first
 // for the claims, the second for the signature once `enableNonRepudiationChecks` is on.
 import * as oauth from 'oauth4webapi';
-import { type CompareOptions, compare, type Operation } from './lib/measure.js';
+import { freePort } from '../test/harness/ports.js';
+import {
+  type CompareOptions,
+  type Comparison,
+  compare,
+  median,
+  type Operation,
+} from './lib/measure.js';
 import { atLeast, type BenchTable, formatTable, info, perSecond } from './lib/report.js';
 import { startLoopbackServer } from './lib/server.js';
+import { combine, type Measurement, measureLogins } from './web/driver.js';
+import { type ChildServer, spawnServer } from './web/process.js';
 
 const CLIENT_ID = 'bench-client';
 const KID = 'bench-key-1';
 /** A nonce of the size ours makes (256 bits, base64url). */
-const NONCE = 'bench-nonce-0123456789abcdefghijklmnopqrstuvw';
+const NONCE = 'bench-nonce-0123456789abcdefghijklmnopqrstu';
 
-/**
- * Concurrency 8, as many callbacks at once as the web bench's virtual users: Web Crypto
- * verifies on libuv's pool, so the main thread's share of the work is what differs.
- */
-const ID_TOKEN_RUN: CompareOptions = { concurrency: 8, roundMs: 400, rounds: 8, warmupRounds: 2 };
-const CONTEXT_RUN: CompareOptions = { concurrency: 8, roundMs: 300, rounds: 6, warmupRounds: 1 };
+/** Concurrency 8: as many callbacks at once as the web bench's virtual users. */
+const ID_TOKEN_RUN: CompareOptions = { concurrency: 8, roundMs: 100, rounds: 30, warmupRounds: 4 };
+const CONTEXT_RUN: CompareOptions = { concurrency: 8, roundMs: 100, rounds: 16, warmupRounds: 2 };
 
 /** One signing key, its public JWK Set, and a token signed with it for `issuer`. */
 interface Signed {
@@ -218,10 +226,10 @@ async function idTokenValidations(): Promise<BenchTable> {
         info('ours: validateIdToken', perSecond(main.rateA, 'tokens/s')),
         info('openid-client: token answer checks + signature', perSecond(main.rateB, 'tokens/s')),
         atLeast('ratio ours / openid-client', main.ratio, 1.0),
-        info('floor: jose jwtVerify with the key', perSecond(toFloor.rateB, 'tokens/s')),
+        info('floor: jose jwtVerify with the key', pairRates(toFloor, 'floor')),
         info('ratio ours / floor', toFloor.ratio.toFixed(2)),
-        info('context: both reading a real Response, ours / theirs', responses.ratio.toFixed(2)),
-        info('context: ours reading a real Response', perSecond(responses.rateA, 'tokens/s')),
+        info('context: both reading a real Response', pairRates(responses, 'openid-client')),
+        info('context: ratio ours / openid-client, real Response', responses.ratio.toFixed(2)),
       ],
       notes: [
         "openid-client's check: what its authorizationCodeGrant runs on the token endpoint's answer once enableNonRepudiationChecks is on: oauth4webapi's processAuthorizationCodeResponse (expectedNonce) then validateApplicationLevelSignature",
@@ -236,13 +244,166 @@ async function idTokenValidations(): Promise<BenchTable> {
   }
 }
 
+/** B's rate, with A's (ours) measured in the same rounds: rates of separate runs do not compare. */
+function pairRates(r: Comparison, b: string): string {
+  return `${b} ${perSecond(r.rateB, 'tokens/s')}, ours ${perSecond(r.rateA, 'tokens/s')}`;
+}
+
 function describeRun(o: CompareOptions): string {
   return `concurrency ${o.concurrency}, ${o.rounds} interleaved rounds of ${o.roundMs} ms each, ${o.warmupRounds ?? 1} warm-up; ratio = median of per-pair ratios`;
 }
 
+/** Sizes of (b); the whole module stays under two minutes on two shared cores. */
+const LOGIN_RUN = Object.freeze({
+  /** Virtual users at once, as in the web bench. */
+  concurrency: 8,
+  /**
+   * Measured rounds per contender: many short ones, so that the two of a pair see the same
+   * machine (a loaded machine drifts within seconds).
+   */
+  rounds: 20,
+  /** Logins per contender per round. */
+  loginsPerRound: 40,
+  /** Logins per contender before measuring (JIT, connection pools, the discovery), discarded. */
+  warmupLogins: 100,
+  /** Stop starting new rounds after this many ms of measuring. */
+  budgetMs: 60_000,
+});
+
+const repoRoot = fileURLToPath(new URL('../', import.meta.url));
+const serveScript = fileURLToPath(new URL('./web/serve.ts', import.meta.url));
+
+function spawnNode(kind: string, env: Record<string, string>): Promise<ChildServer> {
+  return spawnServer(kind, process.execPath, ['--import', 'tsx', serveScript, kind], env, repoRoot);
+}
+
+type Mode = 'plain' | 'oidc';
+
+/** One contender of (b): the example app (Express) and its own dev provider, in one mode. */
+interface LoginContender {
+  mode: Mode;
+  /** What its `/profile` answers: GitHub's `/user` (`login`), or userinfo claims (`sub`). */
+  profileMarker: string;
+  app: ChildServer;
+  provider: ChildServer;
+  logins: Measurement[];
+}
+
+/**
+ * Starts a dev provider (auto-approve) in `mode` and the example app against it, each in its
+ * own process: in plain mode with the provider's endpoint URLs, as the web bench does; in OIDC
+ * mode with only `OAUTH_ISSUER` (and the redirect URI), so the app discovers the rest and checks
+ * the ID token.
+ */
+async function startLoginContender(mode: Mode): Promise<LoginContender> {
+  const port = await freePort();
+  const client = {
+    clientId: `bench-${mode}`,
+    clientSecret: randomBytes(20).toString('hex'),
+    redirectUris: [`http://127.0.0.1:${port}/callback`],
+  };
+  const provider = await spawnNode('provider', {
+    DEV_CLIENTS: JSON.stringify([client]),
+    ...(mode === 'oidc' && { DEV_OIDC: '1' }),
+  });
+  await checkProviderMode(provider, mode);
+  const endpoints: Record<string, string> =
+    mode === 'oidc'
+      ? { OAUTH_ISSUER: provider.url }
+      : {
+          OAUTH_AUTHORIZE_URL: `${provider.url}/login/oauth/authorize`,
+          OAUTH_TOKEN_URL: `${provider.url}/login/oauth/access_token`,
+          OAUTH_USER_URL: `${provider.url}/user`,
+        };
+  try {
+    const app = await spawnNode('express', {
+      PORT: String(port),
+      OAUTH_CLIENT_ID: client.clientId,
+      OAUTH_CLIENT_SECRET: client.clientSecret,
+      ...endpoints,
+      // OIDC mode requires it; the plain app sends it too, so the two differ only in the mode.
+      OAUTH_REDIRECT_URI: client.redirectUris[0]!,
+      SESSION_SECRET: randomBytes(32).toString('base64url'),
+      SESSION_STORE: 'cookie',
+    });
+    const profileMarker = mode === 'oidc' ? '"sub"' : '"login"';
+    return { mode, profileMarker, app, provider, logins: [] };
+  } catch (error) {
+    await provider.close();
+    throw error;
+  }
+}
+
+/** The provider is in the mode asked for: only in OIDC mode does it serve a discovery document. */
+async function checkProviderMode(provider: ChildServer, mode: Mode): Promise<void> {
+  const response = await fetch(`${provider.url}/.well-known/openid-configuration`);
+  await response.arrayBuffer();
+  if ((response.status === 200) !== (mode === 'oidc')) {
+    await provider.close();
+    throw new Error(`the ${mode} dev provider answered discovery with ${response.status}`);
+  }
+}
+
+async function measureLoginRounds(contenders: LoginContender[], notes: string[]): Promise<void> {
+  const { concurrency, loginsPerRound, warmupLogins } = LOGIN_RUN;
+  const load = (c: LoginContender, total: number) =>
+    measureLogins({ origin: c.app.url, total, concurrency, profileMarker: c.profileMarker });
+  for (const c of contenders) await load(c, warmupLogins);
+  const deadline = Date.now() + LOGIN_RUN.budgetMs;
+  for (let i = 0; i < LOGIN_RUN.rounds; i += 1) {
+    if (Date.now() > deadline) {
+      notes.push(`time budget reached: ${i} of ${LOGIN_RUN.rounds} rounds measured`);
+      break;
+    }
+    // Each round swaps who goes first, so a drift in the machine's load hits both alike.
+    const order = i % 2 ? [...contenders].reverse() : contenders;
+    for (const c of order) c.logins.push(await load(c, loginsPerRound));
+  }
+}
+
+/** The first and third quartiles of `values`: how much the per-round ratios scatter. */
+function middleHalf(values: readonly number[]): string {
+  const sorted = [...values].sort((x, y) => x - y);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return `${at(0.25)?.toFixed(2)} to ${at(0.75)?.toFixed(2)}`;
+}
+
+const fmtLogins = (m: Measurement) =>
+  `${perSecond(m.perSecond, 'logins/s')}, p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms`;
+
+async function loginsWithOidc(): Promise<BenchTable> {
+  const notes: string[] = [];
+  const contenders: LoginContender[] = [];
+  try {
+    for (const mode of ['plain', 'oidc'] as const) contenders.push(await startLoginContender(mode));
+    await measureLoginRounds(contenders, notes);
+  } finally {
+    await Promise.all(contenders.flatMap((c) => [c.app.close(), c.provider.close()]));
+  }
+  const [plain, oidc] = contenders as [LoginContender, LoginContender];
+  const ratios = oidc.logins.map(
+    (m, i) => m.perSecond / (plain.logins[i]?.perSecond ?? Number.NaN),
+  );
+  const { concurrency, rounds, loginsPerRound } = LOGIN_RUN;
+  notes.push(
+    `${concurrency} virtual users; ${rounds} interleaved rounds of ${loginsPerRound} complete logins (GET / -> authorize -> callback -> /profile) per contender, the order swapped every round; ratio = median of per-round ratios`,
+    'each app (Express) and each dev provider (auto-approve) in its own process; OIDC: the app given OAUTH_ISSUER instead of the endpoint URLs (discovery once at start-up, outside the measured logins), the provider signing RS256 ID tokens, /profile answering userinfo',
+  );
+  return {
+    title: 'oidc: complete logins, OpenID Connect vs plain OAuth (example app, dev provider)',
+    rows: [
+      info('plain OAuth: logins', fmtLogins(combine(plain.logins))),
+      info('OpenID Connect: logins', fmtLogins(combine(oidc.logins))),
+      atLeast('ratio OIDC / plain', median(ratios), 0.8),
+      info('per-round ratios, middle half', middleHalf(ratios)),
+    ],
+    notes,
+  };
+}
+
 /** Runs the OpenID Connect benchmarks; see the module note. */
 export async function run(): Promise<BenchTable[]> {
-  return [await idTokenValidations()];
+  return [await idTokenValidations(), await loginsWithOidc()];
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
