@@ -116,3 +116,56 @@ describe('envProxyFetch', () => {
     expect(server.requests.map((r) => r.path)).toEqual(['/token', '/user']);
   });
 });
+
+describe('Node defaults', () => {
+  it('OAuth2Session from oauth2-session/node: with HTTP_PROXY set and no fetch given, the token request goes through the proxy', async () => {
+    vi.stubEnv('HTTP_PROXY', proxy.url);
+    vi.resetModules();
+    const node = await import('oauth2-session/node');
+    const s = new node.OAuth2Session({
+      clientId: 'svc',
+      clientSecret: 'sec',
+      allowInsecureTransport: true,
+    });
+    const token = await s.fetchClientCredentialsToken(`http://${AUTH_HOST}:${port}/token`);
+    expect(token.access_token).toBe('at-1');
+    expect(proxy.tunnels(AUTH_HOST)).toBe(1);
+  });
+
+  it('withNodeDefaults keeps an explicit fetch and fills in nodeFetch() otherwise, one per process', async () => {
+    const { nodeFetch, withNodeDefaults } = await import('oauth2-session/node');
+    const mine = async () => new Response('');
+    expect(withNodeDefaults({ fetch: mine }).fetch).toBe(mine);
+    expect(withNodeDefaults<{ fetch?: typeof mine }>({}).fetch).toBe(nodeFetch());
+    expect(nodeFetch()).toBe(nodeFetch());
+  });
+
+  it("createOAuthHandlers from oauth2-session/node: the handlers' token request goes through the proxy", async () => {
+    vi.stubEnv('HTTP_PROXY', proxy.url);
+    vi.resetModules();
+    const node = await import('oauth2-session/node');
+    const auth = node.createOAuthHandlers({
+      clientId: 'svc',
+      clientSecret: 'sec',
+      allowInsecureTransport: true,
+      server: {
+        authorization_endpoint: `http://${AUTH_HOST}:${port}/authorize`,
+        token_endpoint: `http://${AUTH_HOST}:${port}/token`,
+      },
+      session: { secrets: 'x'.repeat(32) },
+    });
+    const login = await auth.login(new Request('http://127.0.0.1/login'));
+    const location = new URL(login.headers.get('location')!);
+    const cookie = login.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const callback = new Request(
+      `http://127.0.0.1/callback?code=c&state=${location.searchParams.get('state')}`,
+      { headers: { cookie } },
+    );
+    const answer = await auth.callback(callback);
+    expect(answer.status).toBe(302);
+    expect(proxy.tunnels(AUTH_HOST)).toBe(1);
+  });
+});
