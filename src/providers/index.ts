@@ -13,6 +13,7 @@ export {
 } from '../provider.js';
 export { type Auth0ProviderOptions, auth0Provider } from './auth0.js';
 export { type BitbucketProviderOptions, bitbucket, bitbucketProvider } from './bitbucket.js';
+export { type CognitoProviderOptions, cognitoProvider } from './cognito.js';
 export { type DiscordProviderOptions, discord, discordProvider } from './discord.js';
 export { type DropboxProviderOptions, dropbox, dropboxProvider } from './dropbox.js';
 export { fixes } from './fixes.js';
