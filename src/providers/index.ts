@@ -29,3 +29,4 @@ export { type SlackProviderOptions, slack, slackProvider } from './slack.js';
 export { type SpotifyProviderOptions, spotify, spotifyProvider } from './spotify.js';
 export { type StravaProviderOptions, strava, stravaProvider } from './strava.js';
 export { type TwitchProviderOptions, twitch, twitchProvider } from './twitch.js';
+export { type TwitterProviderOptions, twitter, twitterProvider } from './twitter.js';
