@@ -20,6 +20,12 @@ export interface UserEndpoint {
   readonly headers?: Readonly<Record<string, string>> | undefined;
   /** A body the provider requires (a GraphQL query), sent as given with `headers`. */
   readonly body?: string | undefined;
+  /**
+   * A field of the token answer that holds this user's own URL for the profile (Salesforce's
+   * `id`, its identity URL): {@link userRequest} given the token uses it instead of `url`, when
+   * it is https or on `url`'s origin.
+   */
+  readonly tokenField?: string | undefined;
 }
 
 /** What {@link definePreset} takes. */
@@ -102,18 +108,38 @@ function withScopeSeparator(hooks: ComplianceHooks, separator: string | undefine
 
 /**
  * The `fetch` arguments that read the user from a preset's user endpoint: its method, headers
- * and body.
+ * and body. With the session's `token`, a preset whose user URL comes in the token answer
+ * (`user.tokenField`) reads that URL.
  *
  * @example
  * ```ts
  * const profile = await (await session.fetch(...userRequest(linear))).json();
+ * const identity = await (await session.fetch(...userRequest(salesforce, session.token))).json();
  * ```
  * @throws TypeError `ERR_MISSING_OPTION` when the preset has no user endpoint
  */
-export function userRequest(preset: Pick<PresetDefinition, 'user'>): [string, RequestInit] {
+export function userRequest(
+  preset: Pick<PresetDefinition, 'user'>,
+  token?: Readonly<Record<string, unknown>> | undefined,
+): [string, RequestInit] {
   const user = preset.user;
   if (!user) throw misuse('preset has no user endpoint', 'ERR_MISSING_OPTION');
   const init: RequestInit = { method: user.method ?? 'GET', headers: { ...user.headers } };
   if (user.body !== undefined) init.body = user.body;
-  return [user.url, init];
+  return [tokenUrl(user, token) ?? user.url, init];
+}
+
+/** The user URL named by the token answer, when it is https or on the preset URL's origin. */
+function tokenUrl(user: UserEndpoint, token: Readonly<Record<string, unknown>> | undefined) {
+  const value = user.tokenField ? token?.[user.tokenField] : undefined;
+  if (typeof value !== 'string') return undefined;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return undefined;
+  }
+  return url.protocol === 'https:' || url.origin === new URL(user.url).origin
+    ? url.href
+    : undefined;
 }

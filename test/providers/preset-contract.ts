@@ -73,6 +73,12 @@ export interface PresetContract {
    * false: then the revoked refresh token is checked to be refused instead.
    */
   readonly revocationEndsAccess?: boolean | undefined;
+  /**
+   * Whether token answers say when the access token expires (`expires_in`); default true. A
+   * provider whose tokens live as long as the user's session there (Salesforce) says false: then
+   * the token is checked to have no `expires_at` instead of being refreshed when it is due.
+   */
+  readonly expires?: boolean | undefined;
 }
 
 /** The server fields that hold URLs a client visits or fetches. */
@@ -171,7 +177,7 @@ export function presetContract(name: string, contract: PresetContract): void {
     const rejected = contract.rejected ?? (({ status }) => status === 401);
 
     const readUser = async (session: OAuth2Session) => {
-      const res = await session.fetch(...userRequest(emulator.preset));
+      const res = await session.fetch(...userRequest(emulator.preset, session.token));
       return { status: res.status, body: res.ok ? await res.json() : await res.text() };
     };
 
@@ -272,8 +278,12 @@ export function presetContract(name: string, contract: PresetContract): void {
         expect(user.body).toMatchObject(emulator.user);
       });
 
-      it('OAuth2Session.fetch: an expired token is refreshed at the token endpoint first', async () => {
+      it(`OAuth2Session.fetch: ${contract.expires === false ? 'a token answer without expires_in has no expires_at' : 'an expired token is refreshed at the token endpoint first'}`, async () => {
         const { token } = await codeFlow();
+        if (contract.expires === false) {
+          expect(token.expires_at).toBeUndefined();
+          return;
+        }
         expect(token.expires_at).toEqual(expect.any(Number));
         const later = (token.expires_at! + 120) * 1000;
         const session = sessionFor({ token, clock: () => later });
