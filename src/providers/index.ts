@@ -25,6 +25,7 @@ export { type LinearProviderOptions, linear, linearProvider } from './linear.js'
 export { type MicrosoftProviderOptions, microsoft, microsoftProvider } from './microsoft.js';
 export { type OktaProviderOptions, oktaProvider } from './okta.js';
 export { type RedditProviderOptions, reddit, redditProvider } from './reddit.js';
+export { type SalesforceProviderOptions, salesforce, salesforceProvider } from './salesforce.js';
 export { type SlackProviderOptions, slack, slackProvider } from './slack.js';
 export { type SpotifyProviderOptions, spotify, spotifyProvider } from './spotify.js';
 export { type StravaProviderOptions, strava, stravaProvider } from './strava.js';
