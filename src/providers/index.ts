@@ -22,6 +22,7 @@ export { type GitLabProviderOptions, gitlab, gitlabProvider } from './gitlab.js'
 export { type GoogleProviderOptions, google, googleProvider } from './google.js';
 export { type KeycloakProviderOptions, keycloakProvider } from './keycloak.js';
 export { type LinearProviderOptions, linear, linearProvider } from './linear.js';
+export { type LinkedInProviderOptions, linkedin, linkedinProvider } from './linkedin.js';
 export { type MicrosoftProviderOptions, microsoft, microsoftProvider } from './microsoft.js';
 export { type OktaProviderOptions, oktaProvider } from './okta.js';
 export { type RedditProviderOptions, reddit, redditProvider } from './reddit.js';
