@@ -17,6 +17,7 @@ export { type BitbucketProviderOptions, bitbucket, bitbucketProvider } from './b
 export { type CognitoProviderOptions, cognitoProvider } from './cognito.js';
 export { type DiscordProviderOptions, discord, discordProvider } from './discord.js';
 export { type DropboxProviderOptions, dropbox, dropboxProvider } from './dropbox.js';
+export { type FacebookProviderOptions, facebook, facebookProvider } from './facebook.js';
 export { fixes } from './fixes.js';
 export { type GitHubProviderOptions, github, githubProvider } from './github.js';
 export { type GitLabProviderOptions, gitlab, gitlabProvider } from './gitlab.js';
@@ -26,6 +27,7 @@ export { type LinearProviderOptions, linear, linearProvider } from './linear.js'
 export { type LinkedInProviderOptions, linkedin, linkedinProvider } from './linkedin.js';
 export { type MicrosoftProviderOptions, microsoft, microsoftProvider } from './microsoft.js';
 export { type OktaProviderOptions, oktaProvider } from './okta.js';
+export { type PatreonProviderOptions, patreon, patreonProvider } from './patreon.js';
 export { type RedditProviderOptions, reddit, redditProvider } from './reddit.js';
 export { type SalesforceProviderOptions, salesforce, salesforceProvider } from './salesforce.js';
 export { type SlackProviderOptions, slack, slackProvider } from './slack.js';
