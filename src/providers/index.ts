@@ -17,6 +17,7 @@ export { type BitbucketProviderOptions, bitbucket, bitbucketProvider } from './b
 export { type CognitoProviderOptions, cognitoProvider } from './cognito.js';
 export { type DiscordProviderOptions, discord, discordProvider } from './discord.js';
 export { type DropboxProviderOptions, dropbox, dropboxProvider } from './dropbox.js';
+export { type FacebookProviderOptions, facebook, facebookProvider } from './facebook.js';
 export { fixes } from './fixes.js';
 export { type GitHubProviderOptions, github, githubProvider } from './github.js';
 export { type GitLabProviderOptions, gitlab, gitlabProvider } from './gitlab.js';
