@@ -35,3 +35,4 @@ export { type SpotifyProviderOptions, spotify, spotifyProvider } from './spotify
 export { type StravaProviderOptions, strava, stravaProvider } from './strava.js';
 export { type TwitchProviderOptions, twitch, twitchProvider } from './twitch.js';
 export { type TwitterProviderOptions, twitter, twitterProvider } from './twitter.js';
+export { type YahooProviderOptions, yahoo, yahooProvider } from './yahoo.js';
