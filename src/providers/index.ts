@@ -18,6 +18,7 @@ export { type CognitoProviderOptions, cognitoProvider } from './cognito.js';
 export { type DiscordProviderOptions, discord, discordProvider } from './discord.js';
 export { type DropboxProviderOptions, dropbox, dropboxProvider } from './dropbox.js';
 export { type FacebookProviderOptions, facebook, facebookProvider } from './facebook.js';
+export { type FitbitProviderOptions, fitbit, fitbitProvider } from './fitbit.js';
 export { fixes } from './fixes.js';
 export { type GitHubProviderOptions, github, githubProvider } from './github.js';
 export { type GitLabProviderOptions, gitlab, gitlabProvider } from './gitlab.js';
