@@ -46,16 +46,13 @@ function randomBytes(n: number): Uint8Array {
   return pool.subarray(used - n, used);
 }
 
-const encoder = new TextEncoder();
-
 /**
  * Compares two strings in time that depends only on their lengths, not on where they differ.
- * Used for `state`, whose value an attacker may probe.
+ * Used for `state`, whose value an attacker may probe. Code units are compared as they are (no
+ * encoding, no copy): equal strings have equal code units.
  */
 export function timingSafeEqual(a: string, b: string): boolean {
-  const x = encoder.encode(a);
-  const y = encoder.encode(b);
-  let diff = x.length ^ y.length;
-  for (let i = 0; i < x.length; i++) diff |= x[i]! ^ (y[i % (y.length || 1)] ?? 0);
+  let diff = a.length ^ b.length;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i % (b.length || 1));
   return diff === 0;
 }

@@ -6,7 +6,6 @@
  * @module
  */
 
-import { decodeProtectedHeader, type JWSHeaderParameters } from 'jose';
 import { base64url, timingSafeEqual } from '../random.js';
 import { IdTokenError } from './errors.js';
 import type { KeySource } from './jwks.js';
@@ -78,16 +77,20 @@ export async function validateIdToken(
   jwt: string,
   expected: IdTokenExpectations,
 ): Promise<IdTokenClaims> {
-  const header = headerOf(jwt);
+  if (typeof jwt !== 'string') throw new IdTokenError('format', 'not a compact JWS');
   const algorithms = expected.algorithms ?? ['RS256'];
-  const alg = header.alg;
-  if (typeof alg !== 'string' || alg === 'none' || !algorithms.includes(alg))
-    throw new IdTokenError(
-      'alg',
-      `signed with ${String(alg)}, expected ${algorithms.join(' or ')}`,
-    );
-  const payload = await verifyJws(jwt, keyFor(alg, expected), algorithms, (check, message) => {
-    return new IdTokenError(check, message);
+  // jose reads the header once: it refuses an alg outside `algorithms` (none included) before
+  // any key is looked up, and the header it hands the key source picks the secret for HS*.
+  let alg = '';
+  const keys: KeySource = {
+    getKey: async (header, token) => {
+      alg = String(header.alg);
+      return alg.startsWith('HS') ? secretOf(alg, expected) : expected.keys.getKey(header, token);
+    },
+  };
+  const payload = await verifyJws(jwt, keys, algorithms, (check, message) => {
+    if (check !== 'alg') return new IdTokenError(check, message);
+    return new IdTokenError('alg', `signed with another algorithm than ${algorithms.join(' or ')}`);
   });
   const claims = claimsOf(
     payload,
@@ -98,21 +101,10 @@ export async function validateIdToken(
   return claims as IdTokenClaims;
 }
 
-function headerOf(jwt: string): JWSHeaderParameters {
-  if (typeof jwt !== 'string' || jwt.split('.').length !== 3)
-    throw new IdTokenError('format', 'not a compact JWS');
-  try {
-    return decodeProtectedHeader(jwt) as JWSHeaderParameters;
-  } catch {
-    throw new IdTokenError('format', 'the header is not a JSON object');
-  }
-}
-
 const encoder = new TextEncoder();
 
-/** The key for `alg`: the client secret for HS*, only when configured; else the key source. */
-function keyFor(alg: string, expected: IdTokenExpectations): KeySource | Uint8Array {
-  if (!alg.startsWith('HS')) return expected.keys;
+/** The client secret, the key of HS*: only when configured (else the token is refused). */
+function secretOf(alg: string, expected: IdTokenExpectations): Uint8Array {
   if (!expected.clientSecret)
     throw new IdTokenError('alg', `${alg} needs the client secret, and none is configured`);
   return encoder.encode(expected.clientSecret);

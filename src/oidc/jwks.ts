@@ -34,8 +34,11 @@ export interface RemoteJwksOptions extends TransportOptions {
   clock?: (() => number) | undefined;
 }
 
-/** What selects the key that verifies a JWS: a {@link RemoteJwks}, or any function of the header. */
-export type KeySource = Pick<RemoteJwks, 'getKey'>;
+/** What selects the key that verifies a JWS: a {@link RemoteJwks}, or any object with `getKey`. */
+export interface KeySource {
+  /** The key (or the secret of an HS* algorithm) for a JWS header. */
+  getKey(header: JWSHeaderParameters, token: FlattenedJWSInput): Promise<CryptoKey | Uint8Array>;
+}
 
 type LocalSet = ReturnType<typeof createLocalJWKSet>;
 

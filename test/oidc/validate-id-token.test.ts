@@ -126,8 +126,8 @@ describe('validateIdToken: format', () => {
     });
   }
 
-  test('a header without alg ({}) is check "alg"', async () => {
-    expect(await check(validateIdToken('e30.e30.', expected(T)))).toBe('alg');
+  test('a header without alg ({}) is check "format" (alg is required in every JWS header, RFC 7515 section 4.1.1)', async () => {
+    expect(await check(validateIdToken('e30.e30.', expected(T)))).toBe('format');
   });
 
   test('a value that is not a string is check "format"', async () => {
