@@ -26,6 +26,7 @@ export { type GoogleProviderOptions, google, googleProvider } from './google.js'
 export { type KeycloakProviderOptions, keycloakProvider } from './keycloak.js';
 export { type LinearProviderOptions, linear, linearProvider } from './linear.js';
 export { type LinkedInProviderOptions, linkedin, linkedinProvider } from './linkedin.js';
+export { type MailchimpProviderOptions, mailchimp, mailchimpProvider } from './mailchimp.js';
 export { type MicrosoftProviderOptions, microsoft, microsoftProvider } from './microsoft.js';
 export { type OktaProviderOptions, oktaProvider } from './okta.js';
 export { type PatreonProviderOptions, patreon, patreonProvider } from './patreon.js';
