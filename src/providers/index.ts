@@ -28,6 +28,7 @@ export { type LinearProviderOptions, linear, linearProvider } from './linear.js'
 export { type LinkedInProviderOptions, linkedin, linkedinProvider } from './linkedin.js';
 export { type MailchimpProviderOptions, mailchimp, mailchimpProvider } from './mailchimp.js';
 export { type MicrosoftProviderOptions, microsoft, microsoftProvider } from './microsoft.js';
+export { type NotionProviderOptions, notion, notionProvider } from './notion.js';
 export { type OktaProviderOptions, oktaProvider } from './okta.js';
 export { type PatreonProviderOptions, patreon, patreonProvider } from './patreon.js';
 export { type RedditProviderOptions, reddit, redditProvider } from './reddit.js';
