@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { ClientAuthMethod } from './client-auth.js';
+import type { ClientAuthentication, ClientAuthMethod } from './client-auth.js';
 import { misuse } from './errors.js';
 import type { ComplianceHooks, EndpointRequest } from './hooks.js';
 import type { AuthorizationServer } from './server.js';
@@ -34,8 +34,11 @@ export interface PresetDefinition {
   readonly id: string;
   readonly server: AuthorizationServer;
   readonly hooks?: ComplianceHooks | undefined;
-  /** The client authentication the provider requires; unset = the session's default. */
-  readonly clientAuth?: ClientAuthMethod | undefined;
+  /**
+   * The client authentication the provider requires, a method name or a strategy value (Sign in
+   * with Apple's signed JWT); unset = the session's default.
+   */
+  readonly clientAuth?: ClientAuthMethod | ClientAuthentication | undefined;
   /** Scopes enough to log in and read the profile. */
   readonly scope?: readonly string[] | undefined;
   readonly user?: UserEndpoint | undefined;
