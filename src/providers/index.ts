@@ -11,6 +11,13 @@ export {
   type UserEndpoint,
   userRequest,
 } from '../provider.js';
+export {
+  type AppleClientSecretOptions,
+  type AppleProviderOptions,
+  apple,
+  appleClientSecret,
+  appleProvider,
+} from './apple.js';
 export { type AtlassianProviderOptions, atlassian, atlassianProvider } from './atlassian.js';
 export { type Auth0ProviderOptions, auth0Provider } from './auth0.js';
 export { type BitbucketProviderOptions, bitbucket, bitbucketProvider } from './bitbucket.js';
