@@ -46,3 +46,4 @@ export { type StravaProviderOptions, strava, stravaProvider } from './strava.js'
 export { type TwitchProviderOptions, twitch, twitchProvider } from './twitch.js';
 export { type TwitterProviderOptions, twitter, twitterProvider } from './twitter.js';
 export { type YahooProviderOptions, yahoo, yahooProvider } from './yahoo.js';
+export { type ZoomProviderOptions, zoom, zoomProvider } from './zoom.js';
