@@ -21,6 +21,7 @@ export {
 export { type AtlassianProviderOptions, atlassian, atlassianProvider } from './atlassian.js';
 export { type Auth0ProviderOptions, auth0Provider } from './auth0.js';
 export { type BitbucketProviderOptions, bitbucket, bitbucketProvider } from './bitbucket.js';
+export { type BoxProviderOptions, box, boxProvider } from './box.js';
 export { type CognitoProviderOptions, cognitoProvider } from './cognito.js';
 export { type DiscordProviderOptions, discord, discordProvider } from './discord.js';
 export { type DropboxProviderOptions, dropbox, dropboxProvider } from './dropbox.js';
