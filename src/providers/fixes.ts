@@ -6,7 +6,12 @@
  * @module
  */
 
-import type { ComplianceHooks, ResourceRequest, ResourceRequestHook } from '../hooks.js';
+import type {
+  ComplianceHooks,
+  EndpointParsedHook,
+  ResourceRequest,
+  ResourceRequestHook,
+} from '../hooks.js';
 
 const FORM = 'application/x-www-form-urlencoded';
 
@@ -43,6 +48,57 @@ const slackTokenParameter: ResourceRequestHook = (request, { token }) => {
 };
 
 /**
+ * A token answer without `token_type` (Douban's, Weibo's) is a Bearer token. RFC 6749 section
+ * 5.1 makes the field required; the core already reads a missing one as Bearer, and this states
+ * it in the answer's fields, for the hooks after it and for sessions that check it.
+ */
+const bearerWhenMissing: EndpointParsedHook = (fields) => {
+  if (typeof fields['access_token'] === 'string' && fields['token_type'] === undefined)
+    fields['token_type'] = 'Bearer';
+};
+
+/** eBay names its Bearer tokens by kind (`User Access Token`, `Application Access Token`). */
+const ebayTokenType: EndpointParsedHook = (fields) => {
+  const type = fields['token_type'];
+  if (type === 'User Access Token' || type === 'Application Access Token')
+    fields['token_type'] = 'Bearer';
+};
+
+/** plentymarkets answers in camelCase: each field under its RFC 6749 name, unless already there. */
+const CAMEL = {
+  accessToken: 'access_token',
+  tokenType: 'token_type',
+  expiresIn: 'expires_in',
+  refreshToken: 'refresh_token',
+} as const;
+const snakeCaseToken: EndpointParsedHook = (fields) => {
+  for (const [camel, snake] of Object.entries(CAMEL))
+    if (fields[camel] !== undefined && fields[snake] === undefined) {
+      fields[snake] = fields[camel];
+      delete fields[camel];
+    }
+};
+
+/**
+ * A `resource.request` hook that adds the token as the `access_token` query parameter, for the
+ * APIs that read it only there, and only on their `hosts` (a URL is logged and cached where a
+ * header is not, so the token never goes into another host's URLs).
+ */
+function tokenInQuery(hosts: readonly string[]): ResourceRequestHook {
+  return (request, { token }) => {
+    if (!token) return;
+    const url = new URL(request.url);
+    if (url.protocol !== 'https:' || !hosts.includes(url.hostname)) return;
+    if (url.searchParams.has('access_token')) return;
+    url.searchParams.set('access_token', token.access_token);
+    request.url = url.href;
+  };
+}
+
+/** The names of {@link fixes}. */
+export type FixName = 'douban' | 'ebay' | 'instagram' | 'plentymarkets' | 'slack' | 'weibo';
+
+/**
  * The compliance fixes of requests-oauthlib, each a set of hooks.
  *
  * @example
@@ -51,7 +107,29 @@ const slackTokenParameter: ResourceRequestHook = (request, { token }) => {
  * await session.post('https://slack.com/api/chat.postMessage', { body: new URLSearchParams({ channel, text }) });
  * ```
  */
-export const fixes: Readonly<Record<'slack', ComplianceHooks>> = Object.freeze({
+export const fixes: Readonly<Record<FixName, ComplianceHooks>> = Object.freeze({
+  /** Douban's token answer has no `token_type`: Bearer (`douban_compliance_fix`). */
+  douban: Object.freeze({ 'token.parsed': bearerWhenMissing }),
+  /** eBay's `User Access Token` / `Application Access Token` types are Bearer (`ebay_compliance_fix`). */
+  ebay: Object.freeze({ 'token.parsed': ebayTokenType }),
+  /**
+   * Instagram's API reads the token from the `access_token` query parameter, added on requests
+   * to `api.instagram.com` and `graph.instagram.com` only (`instagram_compliance_fix`).
+   */
+  instagram: Object.freeze({
+    'resource.request': tokenInQuery(['api.instagram.com', 'graph.instagram.com']),
+  }),
+  /** plentymarkets' camelCase token answer read under RFC 6749 names (`plentymarkets_compliance_fix`). */
+  plentymarkets: Object.freeze({ 'token.parsed': snakeCaseToken }),
   /** The token as a `token` POST parameter as well (requests-oauthlib's `slack_compliance_fix`). */
   slack: Object.freeze({ 'resource.request': slackTokenParameter }),
+  /**
+   * Weibo's token answer has no `token_type` (Bearer), and its API reads the token from the
+   * `access_token` query parameter, added on requests to `api.weibo.com` only
+   * (`weibo_compliance_fix`).
+   */
+  weibo: Object.freeze({
+    'token.parsed': bearerWhenMissing,
+    'resource.request': tokenInQuery(['api.weibo.com']),
+  }),
 });
