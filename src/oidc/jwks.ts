@@ -89,6 +89,8 @@ export class RemoteJwks {
   #fetchedAt = 0;
   /** A fetch is under way: a lookup that misses meanwhile waits for it instead of being refused. */
   #fetching = false;
+  /** The key picked for each alg and kid from the current set: found keys only, so bounded by it. */
+  #chosen = new Map<string, CryptoKey>();
 
   constructor(jwksUri: string | URL, options: RemoteJwksOptions = {}) {
     this.#cooldownMs = options.cooldownMs ?? 30_000;
@@ -115,8 +117,16 @@ export class RemoteJwks {
     const now = this.#now();
     if (!this.#set || now - this.#fetchedAt >= this.#maxAgeMs) await this.#refetch();
     const set = this.#set!;
+    // jose picks by alg and kid alone (the unprotected header's winning, as here), so the key it
+    // picked once is the one it picks again from the same set: every token skips the search.
+    const { alg, kid } = { ...header, ...token?.header };
+    const id = `${alg} ${kid ?? ''}`;
+    const chosen = this.#chosen.get(id);
+    if (chosen) return chosen;
     try {
-      return await lookup(set, header, token);
+      const key = await lookup(set, header, token);
+      if (this.#set === set) this.#chosen.set(id, key);
+      return key;
     } catch (error) {
       const unknown = (error as { code?: string }).code === 'ERR_JWKS_NO_MATCHING_KEY';
       if (!unknown) throw error;
@@ -141,6 +151,7 @@ export class RemoteJwks {
       this.#fetching = true;
       try {
         this.#set = createLocalJWKSet(await this.#fetch());
+        this.#chosen = new Map();
       } finally {
         this.#fetching = false;
       }
