@@ -18,7 +18,8 @@ export const MAX_RETURN_PATH_BYTES = 512;
 const DECODE_ROUNDS = 3;
 /** C0 controls, DEL and backslash: browsers strip or reinterpret them (`/\evil` = `//evil`). */
 function hasForbiddenChar(text: string): boolean {
-  // Stryker disable next-line EqualityOperator: charCodeAt past the end is NaN, which matches no check
+  // Stryker disable next-line EqualityOperator: charCodeAt past the end is NaN, which matches
+  // no check
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c < 0x20 || c === 0x7f || c === 0x5c) return true;
@@ -41,19 +42,20 @@ const PLACEHOLDER_ORIGIN = 'http://return-path.invalid';
  */
 export function safeReturnPath(input: unknown): string {
   if (typeof input !== 'string' || input.length > MAX_LENGTH) return '/';
-  // Stryker disable next-line StringLiteral: decodedFormsAreSafe asks for the leading / as well
+  // Stryker disable next-line StringLiteral: decodedFormsAreSafe asks for the leading / too
   if (!input.startsWith('/') || !decodedFormsAreSafe(input)) return '/';
   let url: URL;
   try {
     url = new URL(input, PLACEHOLDER_ORIGIN);
-  } /* Stryker disable next-line BlockStatement: a path against a fixed origin always parses */ catch {
+  } /* Stryker disable next-line BlockStatement: a path always parses against an origin */ catch {
     // Stryker disable next-line StringLiteral: never reached (see above)
     return '/';
   }
   const path = url.pathname + url.search + url.hash;
   // Dot segments can normalize `/.//evil` into `//evil`, and `/../%2F%2Fevil` into
   // `/%2F%2Fevil`: what we answer gets the same decoded checks as the input.
-  // Stryker disable next-line ConditionalExpression: the origin check backs up the checks above, which no path gets past to another origin
+  // Stryker disable next-line ConditionalExpression: the origin check backs up the checks
+  // above; no path that passed them resolves to another origin
   if (url.origin !== PLACEHOLDER_ORIGIN || !decodedFormsAreSafe(path)) return '/';
   return path;
 }
@@ -85,7 +87,8 @@ export function byteLength(text: string): number {
 
 /** A path that no browser reads as another origin. */
 function isPlainPath(path: string): boolean {
-  // Stryker disable next-line StringLiteral: every form checked starts with the / that safeReturnPath asked for
+  // Stryker disable next-line StringLiteral: every form checked here starts with the / that
+  // safeReturnPath asked for
   return path.startsWith('/') && !path.startsWith('//') && !hasForbiddenChar(path);
 }
 

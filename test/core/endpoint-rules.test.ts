@@ -9,6 +9,7 @@ import {
   endpointRequest,
   InvalidGrantError,
   OAuth2Error,
+  OAuth2Session,
   readAnswer,
   readEndpointAnswer,
 } from 'oauth2-session';
@@ -173,5 +174,72 @@ describe('checkAnswer', () => {
     await expect(
       readEndpointAnswer(json({ error: 'invalid_grant' }), 'token', 1000),
     ).rejects.toBeInstanceOf(InvalidGrantError);
+  });
+});
+
+describe('OAuth2Session token calls: the pipeline around a request', () => {
+  const TOKEN_URL = 'https://as.example/token';
+  const codeVerifier = 'v'.repeat(43);
+  const recording = () => {
+    const sent: { url: string; auth: string | null; body: string }[] = [];
+    const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      sent.push({
+        url: String(input),
+        auth: new Headers(init?.headers).get('authorization'),
+        body: String(init?.body),
+      });
+      return json({ access_token: `t-${sent.length}`, token_type: 'Bearer' });
+    };
+    return { sent, fetch };
+  };
+
+  it('fetchToken: a client secret given to a later call authenticates that call and the ones after it', async () => {
+    const { sent, fetch } = recording();
+    const session = new OAuth2Session({ clientId: 'c', codeVerifier, fetch });
+    await session.fetchToken(TOKEN_URL, { code: 'one' });
+    await session.fetchToken(TOKEN_URL, { code: 'two', clientSecret: 's' });
+    await session.fetchToken(TOKEN_URL, { code: 'three' });
+    expect(sent.map((r) => r.auth)).toEqual([null, `Basic ${btoa('c:s')}`, `Basic ${btoa('c:s')}`]);
+    expect(new URLSearchParams(sent[0]!.body).get('client_id')).toBe('c');
+  });
+
+  it('fetchToken: a token.request hook that sends the request to plain http is refused, naming the token url', async () => {
+    const { sent, fetch } = recording();
+    const session = new OAuth2Session({
+      clientId: 'c',
+      codeVerifier,
+      fetch,
+      allowInsecureTransport: false,
+      hooks: {
+        'token.request': [(parts) => ({ ...parts, url: new URL('http://as.example/token') })],
+      },
+    });
+    await expect(session.fetchToken(TOKEN_URL, { code: 'x' })).rejects.toMatchObject({
+      code: 'OAUTH_INSECURE_TRANSPORT',
+      message: 'token url must use https: (or a loopback host)',
+    });
+    expect(sent).toEqual([]);
+  });
+
+  it('fetchToken: token.parsed hooks are not called for an answer that is neither JSON nor a form', async () => {
+    const parsed: unknown[] = [];
+    const session = new OAuth2Session({
+      clientId: 'c',
+      codeVerifier,
+      fetch: async () => new Response('<html>down</html>', { status: 502 }),
+      hooks: {
+        'token.parsed': [
+          (fields) => {
+            parsed.push(fields);
+            return fields;
+          },
+        ],
+      },
+    });
+    await expect(session.fetchToken(TOKEN_URL, { code: 'x' })).rejects.toMatchObject({
+      code: 'OAUTH_HTTP_ERROR',
+      status: 502,
+    });
+    expect(parsed).toEqual([]);
   });
 });

@@ -153,6 +153,22 @@ describe('LoginTransactions.begin', () => {
     });
   });
 
+  it('LoginTransactions.begin: a cookie of exactly MAX_TRANSACTION_COOKIE_BYTES is made; one byte more is refused', async () => {
+    const t = setup();
+    const pairLength = (cookie: string) => cookie.split(';')[0]!.length;
+    // The sealed value grows with the verifier, a byte or two at a time: find the exact fit.
+    let n = 600;
+    let cookie = await t.begin({ ...tx('s'), codeVerifier: 'v'.repeat(n) });
+    while (pairLength(cookie) < MAX_TRANSACTION_COOKIE_BYTES) {
+      n++;
+      cookie = await t.begin({ ...tx('s'), codeVerifier: 'v'.repeat(n) });
+    }
+    expect(pairLength(cookie)).toBe(MAX_TRANSACTION_COOKIE_BYTES);
+    await expect(t.begin({ ...tx('s'), codeVerifier: 'v'.repeat(n + 1) })).rejects.toMatchObject({
+      message: `login transaction must fit in ${MAX_TRANSACTION_COOKIE_BYTES} bytes`,
+    });
+  });
+
   it('MAX_TRANSACTION_COOKIES_BYTES: the pending cookies of one browser with their separators', () => {
     expect(MAX_TRANSACTION_COOKIES_BYTES).toBe(
       MAX_PENDING_TRANSACTIONS * (MAX_TRANSACTION_COOKIE_BYTES + 2),
@@ -234,6 +250,7 @@ describe('LoginTransactions.open', () => {
       { state: 's', returnTo: '/', codeVerifier: 5 },
       { state: 5, returnTo: '/', codeVerifier: 'v' },
       { state: 'other', returnTo: '/', codeVerifier: 'v' },
+      { state: ['s'], returnTo: '/', codeVerifier: 'v' },
       null,
       'a string',
     ]) {

@@ -6,8 +6,18 @@
  * name as additional data, `{ e, d }` inside) and check both directions. Then each refusal at its
  * edge: the secrets' shapes with their exact errors, the expiry second, and the seal's shape.
  */
-import { MIN_SECRET_LENGTH, Sealer } from 'oauth2-session/web';
-import { describe, expect, it } from 'vitest';
+import type { Sealer as SealerClass } from 'oauth2-session/web';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+// Loaded by a hook of each suite rather than by an import statement: a change that stops the
+// module from loading (a decoder label it refuses) then fails these tests, where it would only
+// leave the file without tests (which a mutation run does not count).
+let Sealer: typeof SealerClass;
+let MIN_SECRET_LENGTH: number;
+const loadWebEntry = () =>
+  beforeAll(async () => {
+    ({ Sealer, MIN_SECRET_LENGTH } = await import('oauth2-session/web'));
+  });
 
 const SECRET_A = `${'a'.repeat(32)}-first-secret-for-tests`;
 const SECRET_B = `${'b'.repeat(32)}-second-secret-for-tests`;
@@ -67,6 +77,8 @@ const craftJson = (secret: string, name: string, payload: unknown, keyId?: strin
   craft(secret, name, enc.encode(JSON.stringify(payload)), keyId);
 
 describe('Sealer: the seal format', () => {
+  loadWebEntry();
+
   it('Sealer.unseal: opens a seal made by the documented construction', async () => {
     const sealer = new Sealer({ secrets: SECRET_A, now: () => NOW_MS });
     const sealed = await craftJson(SECRET_A, 'sid', { e: NOW_MS / 1000 + 60, d: { user: 'u' } });
@@ -107,8 +119,12 @@ describe('Sealer: the seal format', () => {
 
   it('Sealer.unseal: plaintext that is not UTF-8, not JSON, or not { e: number, d } is malformed', async () => {
     const sealer = new Sealer({ secrets: SECRET_A, now: () => NOW_MS });
+    const notUtf8 = (head: string, tail: string) =>
+      new Uint8Array([...enc.encode(head), 0xff, ...enc.encode(tail)]);
     const payloads = [
       await craft(SECRET_A, 'sid', new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])),
+      // Valid JSON once a lenient decoder replaces the byte: only a strict one refuses it.
+      await craft(SECRET_A, 'sid', notUtf8('{"e":4000000000,"d":"', '"}')),
       await craft(SECRET_A, 'sid', enc.encode('{not json')),
       await craftJson(SECRET_A, 'sid', null),
       await craftJson(SECRET_A, 'sid', 'a string'),
@@ -130,6 +146,8 @@ describe('Sealer: the seal format', () => {
 });
 
 describe('Sealer.unseal: expiry', () => {
+  loadWebEntry();
+
   it('Sealer.unseal: a seal is expired at its expiry second itself, open the millisecond before', async () => {
     let now = NOW_MS;
     const sealer = new Sealer({ secrets: SECRET_A, now: () => now });
@@ -160,6 +178,8 @@ describe('Sealer.unseal: expiry', () => {
 });
 
 describe('Sealer.unseal: the shape of a seal', () => {
+  loadWebEntry();
+
   it('Sealer.unseal: a seal longer than 64 KiB is malformed without being opened', async () => {
     const sealer = new Sealer({ secrets: SECRET_A, now: () => NOW_MS });
     const big = await sealer.seal('sid', 'x'.repeat(48_000), 60);
@@ -168,6 +188,18 @@ describe('Sealer.unseal: the shape of a seal', () => {
     const huge = await craftJson(SECRET_A, 'sid', { e: 4e9, d: 'x'.repeat(50_000) });
     expect(huge.length).toBeGreaterThan(64 * 1024);
     expect((await sealer.unseal('sid', huge)).status).toBe('malformed');
+  });
+
+  it('Sealer.unseal: a seal of exactly 64 KiB is opened; one character more is malformed', async () => {
+    const sealer = new Sealer({ secrets: SECRET_A, now: () => NOW_MS });
+    // v1.<8>.<16>.<ciphertext> is 29 characters around the ciphertext; 49 091 characters of d
+    // make 49 114 bytes of JSON, 49 130 with the tag, 65 507 in base64url: 65 536 in all.
+    const exact = await craftJson(SECRET_A, 'sid', { e: 4e9, d: 'x'.repeat(49_091) });
+    expect(exact).toHaveLength(64 * 1024);
+    expect((await sealer.unseal('sid', exact)).status).toBe('ok');
+    const over = await craftJson(SECRET_A, 'sid', { e: 4e9, d: 'x'.repeat(49_092) });
+    expect(over).toHaveLength(64 * 1024 + 1);
+    expect((await sealer.unseal('sid', over)).status).toBe('malformed');
   });
 
   it('Sealer.unseal: an empty key id, a missing part or an IV of another length is malformed', async () => {
@@ -203,7 +235,9 @@ describe('Sealer.unseal: the shape of a seal', () => {
 });
 
 describe('new Sealer: the secrets', () => {
-  const short = `each session secret must be a string of at least ${MIN_SECRET_LENGTH} characters`;
+  loadWebEntry();
+
+  const short = 'each session secret must be a string of at least 32 characters';
 
   it('new Sealer: a secret of exactly MIN_SECRET_LENGTH (32) characters is accepted; 31 is too short', () => {
     expect(MIN_SECRET_LENGTH).toBe(32);
@@ -221,12 +255,13 @@ describe('new Sealer: the secrets', () => {
   });
 
   it('new Sealer: secrets of another type, none, or an empty list or map, are refused with their message', () => {
-    expect(() => new Sealer({ secrets: 42 as never })).toThrow(
-      expect.objectContaining({
-        code: 'ERR_INVALID_ARG_TYPE',
-        message: 'secrets must be a string, a list or a numbered map',
-      }),
-    );
+    for (const secrets of [42, null, true])
+      expect(() => new Sealer({ secrets: secrets as never })).toThrow(
+        expect.objectContaining({
+          code: 'ERR_INVALID_ARG_TYPE',
+          message: 'secrets must be a string, a list or a numbered map',
+        }),
+      );
     expect(() => new Sealer({ secrets: undefined as never })).toThrow(
       expect.objectContaining({ code: 'ERR_MISSING_OPTION', message: 'secrets is required' }),
     );
