@@ -9,7 +9,7 @@
 import { base64url, timingSafeEqual } from '../random.js';
 import { IdTokenError } from './errors.js';
 import type { KeySource } from './jwks.js';
-import { claimsOf, verifyJws } from './jws.js';
+import { claimsOf, verifyJws, withSecret } from './jws.js';
 
 /** The claims of a verified ID token (wire names; other claims kept). */
 export interface IdTokenClaims {
@@ -81,13 +81,14 @@ export async function validateIdToken(
   const algorithms = expected.algorithms ?? ['RS256'];
   // jose reads the header once: it refuses an alg outside `algorithms` (none included) before
   // any key is looked up, and the header it hands the key source picks the secret for HS*.
-  // Stryker disable next-line StringLiteral: read only after a verified signature, and jose
-  // asks the key source (which sets it) before any signature verifies
   let alg = '';
+  const source = withSecret(expected.keys, expected.clientSecret, (needed) => {
+    return new IdTokenError('alg', `${needed} needs the client secret, and none is configured`);
+  });
   const keys: KeySource = {
-    getKey: async (header, token) => {
+    getKey: (header, token) => {
       alg = String(header.alg);
-      return alg.startsWith('HS') ? secretOf(alg, expected) : expected.keys.getKey(header, token);
+      return source.getKey(header, token);
     },
   };
   const payload = await verifyJws(jwt, keys, algorithms, (check, message) => {
@@ -104,13 +105,6 @@ export async function validateIdToken(
 }
 
 const encoder = new TextEncoder();
-
-/** The client secret, the key of HS*: only when configured (else the token is refused). */
-function secretOf(alg: string, expected: IdTokenExpectations): Uint8Array {
-  if (!expected.clientSecret)
-    throw new IdTokenError('alg', `${alg} needs the client secret, and none is configured`);
-  return encoder.encode(expected.clientSecret);
-}
 
 type Claims = Record<string, unknown>;
 

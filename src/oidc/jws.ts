@@ -79,6 +79,30 @@ function messageOf(check: JwsCheck): string {
   return 'the signature does not verify';
 }
 
+const encoder = new TextEncoder();
+
+/**
+ * @internal A key source that answers the client secret for HS* (the one place that rule lives)
+ * and asks `keys` for every other algorithm; `missing(alg)` is thrown when that key is absent.
+ */
+export function withSecret(
+  keys: KeySource | undefined,
+  secret: string | undefined,
+  missing: (alg: string) => Error,
+): KeySource {
+  return {
+    getKey: async (header, token) => {
+      const alg = String(header.alg);
+      if (alg.startsWith('HS')) {
+        if (!secret) throw missing(alg);
+        return encoder.encode(secret);
+      }
+      if (!keys) throw missing(alg);
+      return keys.getKey(header, token);
+    },
+  };
+}
+
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /** @internal A payload as a JSON object, or `fail()`'s error. */

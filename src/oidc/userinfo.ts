@@ -6,13 +6,12 @@
  * @module
  */
 
-import { decodeProtectedHeader } from 'jose';
 import { defaults } from '../defaults.js';
 import { timingSafeEqual } from '../random.js';
 import { readBounded } from '../transport.js';
 import { UserinfoError } from './errors.js';
 import type { KeySource } from './jwks.js';
-import { claimsOf, verifyJws } from './jws.js';
+import { claimsOf, verifyJws, withSecret } from './jws.js';
 
 /** The claims of a userinfo answer (wire names; other claims kept). */
 export interface UserinfoClaims {
@@ -85,8 +84,9 @@ async function signedClaims(
   jwt: string,
   expected: UserinfoExpectations,
 ): Promise<Record<string, unknown>> {
-  const key = keyOf(jwt.trim(), expected);
-  if (!key) throw new UserinfoError('signature', 'a signed answer, and no keys to verify it');
+  const key = withSecret(expected.keys, expected.clientSecret, () => {
+    return new UserinfoError('signature', 'a signed answer, and no keys to verify it');
+  });
   const algorithms = expected.algorithms ?? ['RS256'];
   const payload = await verifyJws(jwt.trim(), key, algorithms, (check, message) =>
     check === 'format' ? notAnObject() : new UserinfoError('signature', message),
@@ -98,16 +98,4 @@ async function signedClaims(
   if (aud !== undefined && !(Array.isArray(aud) ? aud : [aud]).includes(expected.clientId))
     throw new UserinfoError('aud', 'not issued to this client');
   return claims;
-}
-
-/** The client secret for an HS* answer, else the key source (verifyJws checks the alg). */
-function keyOf(jwt: string, expected: UserinfoExpectations): KeySource | Uint8Array | undefined {
-  let alg: unknown;
-  try {
-    alg = decodeProtectedHeader(jwt).alg;
-  } catch {
-    throw notAnObject();
-  }
-  if (typeof alg !== 'string' || !alg.startsWith('HS')) return expected.keys;
-  return expected.clientSecret ? new TextEncoder().encode(expected.clientSecret) : undefined;
 }
