@@ -29,7 +29,7 @@ class CheapestFirst extends BaseSequencer {
 }
 
 export default defineConfig({
-  resolve: base.resolve,
+  ...(base.resolve ? { resolve: base.resolve } : {}),
   test: {
     include: [
       'test/core/**/*.test.ts',

@@ -36,7 +36,7 @@ export interface ClientAuthRequest {
  * ```
  */
 export type ClientAuthentication = ((request: ClientAuthRequest) => void | Promise<void>) & {
-  readonly method?: string;
+  readonly method?: string | undefined;
 };
 
 /** `application/x-www-form-urlencoded` encoding of one value, as RFC 6749 2.3.1 asks. */

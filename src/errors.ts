@@ -116,11 +116,11 @@ export function optionalString(value: unknown, name: string): asserts value is s
 /** @internal Bounds for {@link checkNumber}, both included. */
 export interface NumberBounds {
   /** Smallest value allowed. */
-  min?: number;
+  min?: number | undefined;
   /** Largest value allowed. */
-  max?: number;
+  max?: number | undefined;
   /** Whether fractions are refused. */
-  integer?: boolean;
+  integer?: boolean | undefined;
 }
 
 /**
@@ -159,7 +159,7 @@ export interface OAuth2ErrorInit {
   /** The raw answer; kept non-enumerable so it is never printed or serialized. */
   response?: Response | undefined;
   /** Overrides the class's code (only for the generic {@link OAuth2Error}). */
-  code?: OAuth2ErrorCode;
+  code?: OAuth2ErrorCode | undefined;
 }
 
 const INIT_FIELDS = ['error', 'errorDescription', 'errorUri', 'status', 'excerpt'] as const;

@@ -174,8 +174,8 @@ function aliased(name: string, fn: AnyHook, stage: HookStage): AnyHook {
 
 /** Merges answered resource request parts, adding answered headers to the current ones. */
 function keepHeaders<P extends object>(current: P, answered: P): P {
-  const mine = (current as { headers?: Headers }).headers;
-  const theirs = (answered as { headers?: Headers }).headers;
+  const mine = (current as { headers?: Headers | undefined }).headers;
+  const theirs = (answered as { headers?: Headers | undefined }).headers;
   if (mine && theirs && theirs !== mine) for (const [name, value] of theirs) mine.set(name, value);
   return { ...current, ...answered, headers: mine ?? theirs };
 }

@@ -17,13 +17,13 @@ export interface Token {
   /** As sent (compared case-insensitively); `Bearer` when the provider omitted it. */
   token_type: string;
   /** Lifetime in seconds, as a number. */
-  expires_in?: number;
+  expires_in?: number | undefined;
   /** Expiry instant in epoch seconds; absent = treated as never expiring. */
-  expires_at?: number;
-  refresh_token?: string;
+  expires_at?: number | undefined;
+  refresh_token?: string | undefined;
   /** Granted scopes (space- or comma-separated on the wire). */
-  scope?: string[];
-  id_token?: string;
+  scope?: string[] | undefined;
+  id_token?: string | undefined;
   /** Anything else the provider sent. */
   [field: string]: unknown;
 }

@@ -37,9 +37,17 @@ const REDIRECT = new Set([301, 302, 303, 307, 308]);
 const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization', 'dpop'];
 
 /** A request as the transport sends it: a URL string and a complete init. */
+/**
+ * A `RequestInit` whose members may also be `undefined`, as the library's own callers spread
+ * them in (`signal: call.signal`); `fetch` treats an `undefined` member as absent.
+ */
+export type OutboundInit = { [K in keyof RequestInit]?: RequestInit[K] | undefined } & {
+  headers: Headers;
+};
+
 export interface OutboundRequest {
   url: string;
-  init: RequestInit & { headers: Headers };
+  init: OutboundInit;
   /** More headers that carry a credential, dropped on another origin like `Authorization`. */
   credentialHeaders?: readonly string[] | undefined;
 }
@@ -95,7 +103,8 @@ export class Transport {
   }
 
   /** Sends one hop: `init` is complete (its signal the deadline's, its redirect mode set). */
-  #fetch(url: string, init: RequestInit, limit: Deadline): Promise<Response> {
+  #fetch(url: string, outbound: OutboundInit, limit: Deadline): Promise<Response> {
+    const init = outbound as RequestInit;
     // Called on globalThis, not detached: a browser's fetch refuses another `this`.
     const sent = this.#o.fetch ? this.#o.fetch(url, init) : globalThis.fetch(url, init);
     return sent.catch((cause: unknown) => {

@@ -61,7 +61,7 @@ class WatchedResponse extends Response {
 }
 
 // `bytes()` is newer than some runtimes (Node 20 has none): watched where it exists.
-const bytes = (Response.prototype as { bytes?: () => Promise<Uint8Array> }).bytes;
+const bytes = (Response.prototype as { bytes?: (() => Promise<Uint8Array>) | undefined }).bytes;
 if (bytes) {
   Object.defineProperty(WatchedResponse.prototype, 'bytes', {
     value(this: Response) {

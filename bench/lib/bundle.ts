@@ -56,7 +56,7 @@ export async function bundleForBrowser(entries: string[]): Promise<BundleResult>
 /** Names in package.json `dependencies` (what an install pulls in at runtime). */
 export function runtimeDependencies(): string[] {
   const pkg = JSON.parse(readFileSync(`${repoRoot}package.json`, 'utf8')) as {
-    dependencies?: Record<string, string>;
+    dependencies?: Record<string, string> | undefined;
   };
   return Object.keys(pkg.dependencies ?? {});
 }

@@ -15,7 +15,7 @@ export interface CompareOptions {
   /** Measured rounds per contender (an even number keeps the A B B A order balanced). */
   rounds: number;
   /** Warm-up rounds per contender, discarded. */
-  warmupRounds?: number;
+  warmupRounds?: number | undefined;
 }
 
 export interface Comparison {

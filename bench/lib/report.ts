@@ -13,16 +13,16 @@ export interface BenchRow {
   /** The measured value, already formatted (`'12,345 req/s'`, `'0.99'`, `'6.1 kB'`). */
   value: string;
   /** The goal as text (`'>= 0.97'`); rows without a goal are context. */
-  goal?: string;
+  goal?: string | undefined;
   /** Whether the goal was met; required when `goal` is set. */
-  pass?: boolean;
+  pass?: boolean | undefined;
 }
 
 export interface BenchTable {
   title: string;
   rows: BenchRow[];
   /** Conditions worth knowing when reading the numbers (concurrency, rounds, ...). */
-  notes?: string[];
+  notes?: string[] | undefined;
 }
 
 /** Signature of a bench module's `run` export. */

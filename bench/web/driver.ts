@@ -147,7 +147,7 @@ export interface LoadOptions {
    * Text the profile answer must contain; default `"login"` (GitHub's `/user`). An OpenID
    * Connect app answers userinfo claims instead, e.g. `"sub"`.
    */
-  profileMarker?: string;
+  profileMarker?: string | undefined;
 }
 
 /**

@@ -16,13 +16,13 @@ export interface FloorOptions {
   tokenUrl: string;
   userUrl: string;
   /** Default 0 (a free port). */
-  port?: number;
+  port?: number | undefined;
 }
 
 interface FloorSession {
-  state?: string;
-  verifier?: string;
-  accessToken?: string;
+  state?: string | undefined;
+  verifier?: string | undefined;
+  accessToken?: string | undefined;
 }
 
 const b64url = (bytes: Buffer) => bytes.toString('base64url');
@@ -78,7 +78,7 @@ function routes(options: FloorOptions) {
       headers: { accept: 'application/json', 'content-type': 'application/x-www-form-urlencoded' },
       body,
     });
-    const token = (await reply.json()) as { access_token?: string };
+    const token = (await reply.json()) as { access_token?: string | undefined };
     if (!token.access_token) return fail(res, 502, 'no token');
     session.accessToken = token.access_token;
     redirect(res, '/profile');

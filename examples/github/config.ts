@@ -66,9 +66,9 @@ export interface AppConfig {
 
 /** The endpoint URLs set in the environment (never GitHub's defaults). */
 export interface EndpointOverrides {
-  authorizeUrl?: string;
-  tokenUrl?: string;
-  userUrl?: string;
+  authorizeUrl?: string | undefined;
+  tokenUrl?: string | undefined;
+  userUrl?: string | undefined;
 }
 
 /** The scope of an OpenID Connect login when `OAUTH_SCOPE` is unset. */

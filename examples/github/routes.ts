@@ -119,7 +119,7 @@ async function showProfile(
   let status: number;
   let body: string;
   try {
-    const upstream = await client.fetch(url, { ...init, signal });
+    const upstream = await client.fetch(url, signal ? { ...init, signal } : init);
     if (upstream.status === 401) {
       void upstream.body?.cancel().catch(() => {});
       return tokenRefused(session);

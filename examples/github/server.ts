@@ -23,7 +23,7 @@ export interface RunningApp {
 /** Options of `start()`. */
 export interface StartOptions {
   /** Print nothing (tests, benchmarks). Default false. */
-  quiet?: boolean;
+  quiet?: boolean | undefined;
 }
 
 /** What a framework version needs to build its routes and listen. */

@@ -33,7 +33,7 @@ export interface DevProviderHandlerOptions extends DevProviderOptions {
    * Base of the URLs in `/user` answers, and the OIDC issuer. Default: `http://` + the
    * request's Host (set it in OIDC mode, so the issuer does not follow the Host header).
    */
-  origin?: string;
+  origin?: string | undefined;
 }
 
 /** A `node:http` request listener serving the dev provider, with its controls. */

@@ -31,9 +31,9 @@ export interface IssuedTokens {
   accessToken: string;
   scopes: string[];
   /** Seconds; set in expiring mode only. */
-  expiresIn?: number;
-  refreshToken?: string;
-  refreshTokenExpiresIn?: number;
+  expiresIn?: number | undefined;
+  refreshToken?: string | undefined;
+  refreshTokenExpiresIn?: number | undefined;
 }
 
 interface CodeRecord extends AuthRequest, Grant {

@@ -17,13 +17,13 @@ export interface DevClient {
    */
   redirectUris: string[];
   /** The app name shown on the consent page (default: the client id). */
-  name?: string;
+  name?: string | undefined;
   /**
    * Where OIDC RP-Initiated Logout may send the browser back (`post_logout_redirect_uri`),
    * compared as exact strings. Nothing is allowed unless listed: unlike the callbacks, no
    * loopback rule and no origin of a redirect URI is assumed.
    */
-  postLogoutRedirectUris?: string[];
+  postLogoutRedirectUris?: string[] | undefined;
 }
 
 /** A user who can sign in at the consent page; the fields of GitHub's `GET /user`. */
@@ -31,8 +31,8 @@ export interface DevUser {
   login: string;
   id: number;
   name: string;
-  email?: string | null;
-  avatar_url?: string;
+  email?: string | null | undefined;
+  avatar_url?: string | undefined;
   /** Any other `/user` field (`company`, `bio`, ...) is answered as given. */
   [field: string]: unknown;
 }
@@ -56,38 +56,38 @@ export type DevIdTokenAlg = 'RS256' | 'ES256' | 'EdDSA';
 /** Options of {@link startDevProvider}; every one is optional. */
 export interface DevProviderOptions {
   /** TCP port; 0 picks a free one. Default 0. */
-  port?: number;
+  port?: number | undefined;
   /** Interface to listen on. Default `'127.0.0.1'`. */
-  host?: string;
+  host?: string | undefined;
   /** Skip the consent page: `GET /login/oauth/authorize` redirects at once with a code for the
    * user named by the `login` parameter, or the first user. For benchmarks and tests. */
-  autoApprove?: boolean;
+  autoApprove?: boolean | undefined;
   /** GitHub App style expiring user tokens: `ghu_` access tokens with `expires_in`, single-use
    * `ghr_` refresh tokens with `refresh_token_expires_in`. Default false (`gho_`, no expiry). */
-  expiringTokens?: boolean;
+  expiringTokens?: boolean | undefined;
   /** Access token lifetime in seconds in expiring mode. Default 28800 (8 hours). */
-  accessTokenTtlSeconds?: number;
+  accessTokenTtlSeconds?: number | undefined;
   /** Refresh token lifetime in seconds in expiring mode. Default 15897600 (184 days). */
-  refreshTokenTtlSeconds?: number;
+  refreshTokenTtlSeconds?: number | undefined;
   /** Registered apps. Default: `dev-client-id` / `dev-client-secret`, no callback registered. */
-  clients?: DevClient[];
+  clients?: DevClient[] | undefined;
   /** Users offered on the consent page. Default: octocat, hubot, monalisa. */
-  users?: DevUser[];
+  users?: DevUser[] | undefined;
   /** Current time in milliseconds since the epoch. Default `Date.now`. */
-  clock?: () => number;
+  clock?: (() => number) | undefined;
   /** Scopes granted for the requested ones (normalized, deduplicated). Default: grant as asked.
    * Lets a test make the granted set differ from the asked one, as GitHub may. */
-  grantScopes?: (requested: readonly string[], client: DevClient) => string[];
+  grantScopes?: ((requested: readonly string[], client: DevClient) => string[]) | undefined;
   /**
    * OpenID Connect mode: a discovery document, a JWKS, ID tokens for the `openid` scope,
    * `/userinfo`, RP-Initiated Logout, RFC 7009 revocation and `iss` on the callback (RFC 9207).
    * The GitHub-shaped endpoints answer as without it. Default false.
    */
-  oidc?: boolean;
+  oidc?: boolean | undefined;
   /** The ID token signature algorithm in OIDC mode; a fresh key is made at start. Default RS256. */
-  idTokenAlg?: DevIdTokenAlg;
+  idTokenAlg?: DevIdTokenAlg | undefined;
   /** ID token lifetime in seconds in OIDC mode. Default 3600. */
-  idTokenTtlSeconds?: number;
+  idTokenTtlSeconds?: number | undefined;
 }
 
 /** Where the OIDC endpoints of a {@link DevProvider} are (OIDC mode only). */
@@ -124,7 +124,7 @@ export interface DevProvider {
    */
   readonly counts: DevCounts;
   /** The OIDC endpoints; set in OIDC mode only. */
-  readonly oidc?: DevOidcUrls;
+  readonly oidc?: DevOidcUrls | undefined;
   /** Adds (or replaces, by client id) a registered app. */
   registerClient(client: DevClient): void;
   /** Revokes every code and token issued so far. */

@@ -18,11 +18,11 @@ export interface IdTokenClaims {
   aud: string | string[];
   exp: number;
   iat: number;
-  auth_time?: number;
-  nonce?: string;
-  azp?: string;
-  at_hash?: string;
-  c_hash?: string;
+  auth_time?: number | undefined;
+  nonce?: string | undefined;
+  azp?: string | undefined;
+  at_hash?: string | undefined;
+  c_hash?: string | undefined;
   [claim: string]: unknown;
 }
 

@@ -128,7 +128,7 @@ export class RemoteJwks {
       if (this.#set === set) this.#chosen.set(id, key);
       return key;
     } catch (error) {
-      const unknown = (error as { code?: string }).code === 'ERR_JWKS_NO_MATCHING_KEY';
+      const unknown = (error as { code?: string | undefined }).code === 'ERR_JWKS_NO_MATCHING_KEY';
       if (!unknown) throw error;
       // The cooldown counts from the start of a fetch: a miss during it, or against the set it
       // replaced, is answered by that fetch, not refused.

@@ -45,7 +45,7 @@ export async function verifyJws(
   try {
     return (await compactVerify(jwt, resolve as Resolver, options)).payload;
   } catch (error) {
-    const code = (error as { code?: string }).code ?? '';
+    const code = (error as { code?: string | undefined }).code ?? '';
     if (code === 'ERR_JWKS_MULTIPLE_MATCHING_KEYS')
       return tryEach(jwt, error as AsyncIterable<CryptoKey>, options, fail);
     const check = CHECK_OF[code];

@@ -16,11 +16,11 @@ import { claimsOf, verifyJws, withSecret } from './jws.js';
 /** The claims of a userinfo answer (wire names; other claims kept). */
 export interface UserinfoClaims {
   sub: string;
-  name?: string;
-  email?: string;
-  email_verified?: boolean;
-  preferred_username?: string;
-  picture?: string;
+  name?: string | undefined;
+  email?: string | undefined;
+  email_verified?: boolean | undefined;
+  preferred_username?: string | undefined;
+  picture?: string | undefined;
   [claim: string]: unknown;
 }
 
@@ -62,7 +62,7 @@ export async function fetchUserinfo(
   signal?: AbortSignal,
 ): Promise<UserinfoClaims> {
   const headers = { accept: 'application/json, application/jwt' };
-  const response = await session.fetch(url, { headers, signal });
+  const response = await session.fetch(url, signal ? { headers, signal } : { headers });
   const text = await readBounded(response, expected.maxResponseBytes ?? defaults.maxResponseBytes);
   if (response.status !== 200)
     throw new UserinfoError('status', `status ${response.status}`, { status: response.status });

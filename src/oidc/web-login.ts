@@ -27,7 +27,9 @@ export interface OpenIDLoginOptions {
    */
   jwks?: KeySource | undefined;
   /** Options of that default {@link RemoteJwks} (cooldown, age); its transport is the handlers'. */
-  jwksOptions?: Omit<RemoteJwksOptions, 'fetch' | 'allowInsecureTransport' | 'timeoutMs'>;
+  jwksOptions?:
+    | Omit<RemoteJwksOptions, 'fetch' | 'allowInsecureTransport' | 'timeoutMs'>
+    | undefined;
   /** The algorithm ID tokens are signed with (`id_token_signed_response_alg`). Default `RS256`. */
   idTokenSignedResponseAlg?: string | undefined;
   /** The algorithm of signed userinfo answers; default the ID token's. */

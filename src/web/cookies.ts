@@ -12,9 +12,9 @@ export interface CookieAttributes {
   /** `Secure`, and the `__Host-` name prefix (see {@link cookieName}). */
   secure: boolean;
   /** `Max-Age` in seconds; unset makes a browser-session cookie. */
-  maxAgeSeconds?: number;
+  maxAgeSeconds?: number | undefined;
   /** `SameSite`. Default `'lax'`: sent on top-level navigations back from the provider. */
-  sameSite?: 'lax' | 'strict' | 'none';
+  sameSite?: 'lax' | 'strict' | 'none' | undefined;
 }
 
 /** Fixed attributes: `HttpOnly` (no script access) and `Path=/` (required by `__Host-`). */

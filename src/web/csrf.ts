@@ -50,9 +50,9 @@ export function csrfToken(session: Session): string {
 /** Options of {@link logoutForm}. */
 export interface LogoutFormOptions {
   /** Where the form posts: the logout route's path. Default `'/logout'`. */
-  action?: string;
+  action?: string | undefined;
   /** The button's text. Default `'Log out'`. */
-  label?: string;
+  label?: string | undefined;
 }
 
 /**

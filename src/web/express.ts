@@ -23,7 +23,7 @@ export type WebHandler = (request: Request) => Promise<Response>;
 export interface ExpressAdapterOptions {
   /** The app's public origin (`https://app.example`); request URLs are built on it, never on
    * `Host` headers. Default `http://localhost` (only path and query matter to the handlers). */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
 }
 
 /** Paths of {@link oauthRouter}: the route table's ({@link OAuthRoutePaths}). */
@@ -100,7 +100,7 @@ export function toExpress(
  */
 export function oauthRouter(
   handlers: OAuthHandlers,
-  options: ExpressAdapterOptions & { paths?: OAuthRouterPaths } = {},
+  options: ExpressAdapterOptions & { paths?: OAuthRouterPaths | undefined } = {},
 ): Router {
   const router = Router();
   for (const route of oauthRouteTable(options.paths)) {

@@ -30,7 +30,7 @@ import type { SessionOptions } from './sessions.js';
 export interface ProviderEndpoints {
   authorizeUrl: string;
   tokenUrl: string;
-  hooks?: ComplianceHooks;
+  hooks?: ComplianceHooks | undefined;
 }
 
 /**
@@ -77,7 +77,7 @@ export interface OAuthHandlersOptions extends HandlerClientOptions {
    */
   requireIssuer?: boolean | undefined;
   /** Extra authorization request parameters (e.g. `{ prompt: 'consent' }`). */
-  authorizationParams?: Record<string, string>;
+  authorizationParams?: Record<string, string> | undefined;
   /**
    * The app's public origin (`https://app.example`): cookies are `Secure` with the `__Host-`
    * prefix when it is https, and a POST logout must come from it (`Origin`). Default: the
@@ -88,18 +88,18 @@ export interface OAuthHandlersOptions extends HandlerClientOptions {
   /** Sessions; `secure` defaults to true when `appUrl` (else `redirectUri`) is https. */
   session: SessionOptions;
   /** Where the callback lands without a `return_to`. Default `'/'`. */
-  afterLoginPath?: string;
+  afterLoginPath?: string | undefined;
   /** Where logout lands. Default `'/'`. */
-  afterLogoutPath?: string;
+  afterLogoutPath?: string | undefined;
   /** Where `withClient` sends a visitor with no token. Default `'/login'`. */
-  loginPath?: string;
+  loginPath?: string | undefined;
   /**
    * Called with the token on logout, after the revocation at the server's
    * `revocation_endpoint` when it has one; failures are ignored.
    */
-  onLogout?: (token: Token) => Promise<void> | void;
+  onLogout?: ((token: Token) => Promise<void> | void) | undefined;
   /** Cross-process refresh timing (when the store has a `refreshLock`). */
-  refresh?: RefreshCoordinationOptions;
+  refresh?: RefreshCoordinationOptions | undefined;
   /**
    * Sign users in with OpenID Connect: `openidLogin()` from `oauth2-session/oidc` (the web
    * entry itself never loads `jose`). The server must then have `issuer` and `jwks_uri`

@@ -198,7 +198,7 @@ async function login(context: HandlerContext, request: Request): Promise<Respons
   // With `openid` the answer carries the nonce, kept in the transaction like the verifier.
   const [{ url, codeVerifier, nonce }] = await Promise.all([
     client.authorizationUrl(undefined, context.options.authorizationParams) as Promise<
-      AuthorizationUrlResult & { nonce?: string }
+      AuthorizationUrlResult & { nonce?: string | undefined }
     >,
     context.transactions.prepare(state),
   ]);

@@ -17,7 +17,7 @@ export type WebHandler = (request: Request) => Promise<Response>;
 export interface HonoAdapterOptions {
   /** The app's public origin; request URLs are built on it, never on `Host` headers.
    * Default `http://localhost` (only path and query matter to the handlers). */
-  baseUrl?: string;
+  baseUrl?: string | undefined;
 }
 
 /** The raw request with its URL rebuilt on the trusted origin. */
@@ -49,7 +49,7 @@ export type OAuthRoutePaths = RoutePaths;
  */
 export function oauthRoutes(
   handlers: OAuthHandlers,
-  options: HonoAdapterOptions & { paths?: OAuthRoutePaths } = {},
+  options: HonoAdapterOptions & { paths?: OAuthRoutePaths | undefined } = {},
 ): Hono {
   const app = new Hono();
   for (const route of oauthRouteTable(options.paths)) {

@@ -132,7 +132,7 @@ export interface LoginTransactionsOptions {
   sealer: Sealer;
   /** Secure cookies with the `__Host-` prefix. */
   secure: boolean;
-  replayGuard?: ReplayGuard;
+  replayGuard?: ReplayGuard | undefined;
 }
 
 /** Starts and finishes login transactions. */

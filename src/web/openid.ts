@@ -31,9 +31,9 @@ export interface OpenIDClaims {
   exp: number;
   /** When the ID token was issued, epoch seconds. */
   iat: number;
-  auth_time?: number;
-  nonce?: string;
-  azp?: string;
+  auth_time?: number | undefined;
+  nonce?: string | undefined;
+  azp?: string | undefined;
   [claim: string]: unknown;
 }
 

@@ -43,11 +43,11 @@ export class SessionEndedError extends OAuth2Error {
 /** Timing of the coordination, in milliseconds. */
 export interface RefreshCoordinationOptions {
   /** How long the lock is held at most (a crashed holder frees it by expiry). Default 10 000 ms. */
-  lockTtlMs?: number;
+  lockTtlMs?: number | undefined;
   /** How often a waiting process re-reads the store. Default 50 ms. */
-  pollIntervalMs?: number;
+  pollIntervalMs?: number | undefined;
   /** Longest total wait before giving up with a TimeoutError. Default 15 000 ms. */
-  maxWaitMs?: number;
+  maxWaitMs?: number | undefined;
 }
 
 /** Defaults of {@link RefreshCoordinationOptions}, in milliseconds. */
@@ -147,7 +147,12 @@ export function storedSessionRefresh(
 ): SessionRefresher {
   const lock = target.store.refreshLock;
   if (!lock) return (refresh, stale) => refreshAsHolder(target, refresh, stale);
-  const timing = { ...REFRESH_COORDINATION_DEFAULTS, ...options };
+  // `??`, not a spread: an option given as `undefined` keeps its default.
+  const timing = {
+    lockTtlMs: options.lockTtlMs ?? REFRESH_COORDINATION_DEFAULTS.lockTtlMs,
+    pollIntervalMs: options.pollIntervalMs ?? REFRESH_COORDINATION_DEFAULTS.pollIntervalMs,
+    maxWaitMs: options.maxWaitMs ?? REFRESH_COORDINATION_DEFAULTS.maxWaitMs,
+  };
   const key = `oauth2-refresh:${target.id}`;
   return async (refresh, stale) => {
     const deadline = Date.now() + timing.maxWaitMs;

@@ -28,7 +28,7 @@ export interface SealerOptions {
   /** Key material; see {@link SessionSecrets}. */
   secrets: SessionSecrets;
   /** The clock in epoch milliseconds. Default `Date.now`. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 /** What {@link Sealer.unseal} answers. Callers treat any status but `ok` as "no session". */

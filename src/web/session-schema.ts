@@ -97,7 +97,7 @@ export function setField<F extends SessionField>(
   session: Session,
   field: F,
   value: SessionSchema[F],
-  options: { stored?: boolean } = {},
+  options: { stored?: boolean | undefined } = {},
 ): void {
   if (options.stored) session.adoptStored(SESSION_KEYS[field], value);
   else session.set(SESSION_KEYS[field], value);

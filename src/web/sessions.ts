@@ -18,15 +18,15 @@ export interface SessionOptions {
   /** Key material for sealing (each 32+ characters); see {@link SessionSecrets}. */
   secrets: SessionSecrets;
   /** Keep sessions server-side in this store; the cookie then holds only an id. */
-  store?: SessionStore;
+  store?: SessionStore | undefined;
   /** Session lifetime in seconds, renewed on every write. Default 604 800 (7 days). */
-  ttlSeconds?: number;
+  ttlSeconds?: number | undefined;
   /** Cookie name, before the `__Host-` prefix. Default `'oauth2_session'`. */
-  cookieName?: string;
+  cookieName?: string | undefined;
   /** Secure cookies with the `__Host-` prefix. Default false; set it when the app is on https. */
-  secure?: boolean;
+  secure?: boolean | undefined;
   /** The clock in epoch milliseconds. Default `Date.now`. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 /** Defaults of {@link SessionOptions}. */

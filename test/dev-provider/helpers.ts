@@ -89,7 +89,7 @@ export function basic(id: string, secret: string): string {
 export async function tokenRequest(
   provider: DevProvider,
   params: Record<string, string>,
-  opts: { json?: boolean; auth?: boolean } = {},
+  opts: { json?: boolean | undefined; auth?: boolean | undefined } = {},
 ): Promise<{ status: number; type: string; fields: Record<string, unknown> }> {
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
   if (opts.json) headers.accept = 'application/json';

@@ -117,7 +117,7 @@ describe('POST /login/oauth/access_token: errors come with HTTP 200', () => {
   async function expectError(
     params: Record<string, string>,
     error: string,
-    opts: { auth?: boolean } = {},
+    opts: { auth?: boolean | undefined } = {},
   ) {
     for (const json of [false, true]) {
       const res = await tokenRequest(provider, params, { ...opts, json });

@@ -21,7 +21,7 @@ import {
   validateIdToken,
   type WellKnown,
 } from 'oauth2-session/oidc';
-import type { FuzzProperty, FuzzTally } from './properties.js';
+import { type FuzzProperty, type FuzzTally, runParams } from './properties.js';
 
 const tally = (): FuzzTally => ({ accepted: 0, refused: 0 });
 /** Longest a single input may take before the property counts it as a hang, in milliseconds. */
@@ -297,7 +297,7 @@ const idTokenParser: FuzzProperty = {
           return true;
         }
       }),
-      { numRuns, seed },
+      runParams(numRuns, seed),
     );
     return t;
   },
@@ -366,7 +366,7 @@ const jwksParser: FuzzProperty = {
         // What is kept is what was sent, and every member has a string kty.
         return set.keys.every(isKey) && JSON.stringify(set.keys) === JSON.stringify(kept);
       }),
-      { numRuns, seed },
+      runParams(numRuns, seed),
     );
     return t;
   },
@@ -417,7 +417,7 @@ const keyLookup: FuzzProperty = {
           }
         },
       ),
-      { numRuns, seed },
+      runParams(numRuns, seed),
     );
     return t;
   },
@@ -543,7 +543,7 @@ const metadataChecker: FuzzProperty = {
           );
         },
       ),
-      { numRuns, seed },
+      runParams(numRuns, seed),
     );
     return t;
   },

@@ -12,6 +12,11 @@ import { OAuth2Error, readAuthorizationResponse, readTokenResponse } from 'oauth
 import { Sealer, safeReturnPath } from 'oauth2-session/web';
 
 /** A named property, runnable with any number of runs. */
+/** fast-check's run parameters, the seed only when one is given. */
+export function runParams<T>(numRuns: number, seed?: number): fc.Parameters<T> {
+  return seed === undefined ? { numRuns } : { numRuns, seed };
+}
+
 export interface FuzzProperty {
   name: string;
   /** Whether some inputs are accepted and some refused (false: every input is an error). */
@@ -131,7 +136,7 @@ const callbackParser: FuzzProperty = {
           return code === params.get('code') && code.length > 0;
         },
       ),
-      { numRuns, seed },
+      runParams(numRuns, seed),
     );
     return t;
   },
@@ -229,7 +234,7 @@ const tokenParser: FuzzProperty = {
     const t = tally();
     await fc.assert(
       fc.asyncProperty(tokenBody, fc.constantFrom(...STATUSES), async ({ body, type }, status) => {
-        const headers = type === null ? undefined : { 'content-type': type };
+        const headers: HeadersInit = type === null ? {} : { 'content-type': type };
         const response = new Response(body, { status, headers });
         try {
           const token = await readTokenResponse(response, {
@@ -248,7 +253,7 @@ const tokenParser: FuzzProperty = {
           return true;
         }
       }),
-      { numRuns, seed },
+      runParams(numRuns, seed),
     );
     return t;
   },
@@ -322,7 +327,7 @@ const sealOpener: FuzzProperty = {
           return j.status !== 'ok' && STATUSES_UNSEALED.has(j.status);
         },
       ),
-      { numRuns, seed },
+      runParams(numRuns, seed),
     );
     return t;
   },
@@ -409,7 +414,7 @@ const returnPath: FuzzProperty = {
         } catch {}
         return isSameOriginPath(decoded) && safeReturnPath(path) === path;
       }),
-      { numRuns, seed },
+      runParams(numRuns, seed),
     );
     return t;
   },
@@ -449,7 +454,7 @@ const errorRedaction: FuzzProperty = {
           return !shown.includes(secret);
         },
       ),
-      { numRuns, seed },
+      runParams(numRuns, seed),
     );
     return t;
   },

@@ -136,7 +136,10 @@ export interface HostileOp {
   /** Requests per endpoint since the start or the last {@link HostileOp.resetCounts}. */
   readonly counts: Record<OpEndpoint, number>;
   /** The parameters of the last authorization request, and of the last end-session request. */
-  readonly last: { authorization?: URLSearchParams; endSession?: URLSearchParams };
+  readonly last: {
+    authorization?: URLSearchParams | undefined;
+    endSession?: URLSearchParams | undefined;
+  };
   /** The kids of the JWK Set as published now. */
   kids(): string[];
   /** Replaces the misbehaviour setting; with nothing, the OP behaves. */
@@ -147,7 +150,9 @@ export interface HostileOp {
    * An ID token for the user, made as the token endpoint makes one (the setting of
    * {@link HostileOp.misbehave} does not apply; `how` does), for tests that verify tokens directly.
    */
-  idToken(how?: IdTokenMisbehaviour & { nonce?: string; accessToken?: string }): Promise<string>;
+  idToken(
+    how?: IdTokenMisbehaviour & { nonce?: string | undefined; accessToken?: string | undefined },
+  ): Promise<string>;
   /** Calls an authorization URL (no redirect followed) and answers the callback URL it redirects to. */
   authorize(url: string): Promise<string>;
   /** Zeroes every counter. */

@@ -26,16 +26,16 @@ async function loadProvider(): Promise<ProviderClass> {
 /** A client registered with the provider (its wire metadata, RFC 7591 names). */
 export interface HarnessClient {
   client_id: string;
-  client_secret?: string;
+  client_secret?: string | undefined;
   token_endpoint_auth_method: 'client_secret_basic' | 'client_secret_post' | 'none';
-  redirect_uris?: string[];
-  grant_types?: string[];
-  scope?: string;
+  redirect_uris?: string[] | undefined;
+  grant_types?: string[] | undefined;
+  scope?: string | undefined;
   /** The provider needs a key of this algorithm: see {@link OidcProviderOptions.signingAlgs}. */
-  id_token_signed_response_alg?: SigningAlg;
+  id_token_signed_response_alg?: SigningAlg | undefined;
   /** `pairwise` needs {@link OidcProviderOptions.pairwise}; the sector is the redirect URI's host. */
-  subject_type?: 'public' | 'pairwise';
-  post_logout_redirect_uris?: string[];
+  subject_type?: 'public' | 'pairwise' | undefined;
+  post_logout_redirect_uris?: string[] | undefined;
 }
 
 /** The ID token algorithms the harness has keys for. */
@@ -43,17 +43,17 @@ export type SigningAlg = 'RS256' | 'PS256' | 'ES256' | 'EdDSA';
 
 export interface OidcProviderOptions {
   /** Registered clients; {@link defaultClients} when unset. */
-  clients?: HarnessClient[];
+  clients?: HarnessClient[] | undefined;
   /** Access token lifetime in seconds (default 60). */
-  accessTokenTtl?: number;
+  accessTokenTtl?: number | undefined;
   /** Client credentials token lifetime in seconds (default 60). */
-  clientCredentialsTtl?: number;
+  clientCredentialsTtl?: number | undefined;
   /** Refresh token lifetime in seconds (default 3600). */
-  refreshTokenTtl?: number;
+  refreshTokenTtl?: number | undefined;
   /** One signing key per algorithm, in this order (default `['RS256']`). */
-  signingAlgs?: SigningAlg[];
+  signingAlgs?: SigningAlg[] | undefined;
   /** Offer `subject_type: 'pairwise'`: sub is a hash of the client's sector and the account. */
-  pairwise?: boolean;
+  pairwise?: boolean | undefined;
 }
 
 /** Requests seen per endpoint, for test oracles (`token:<grant_type>` counts grants too). */
@@ -207,7 +207,7 @@ function endpointName(path: string): string {
 interface CountingContext {
   path: string;
   method: string;
-  oidc?: { params?: { grant_type?: unknown } };
+  oidc?: { params?: { grant_type?: unknown } | undefined } | undefined;
 }
 
 function countRequests(counts: EndpointCounts) {

@@ -57,7 +57,7 @@ async function login(jwks: RemoteJwks): Promise<OpenIDSession> {
 
 function kidOf(jwt: string | undefined): string | undefined {
   const header = JSON.parse(Buffer.from(jwt?.split('.')[0] ?? '', 'base64url').toString('utf8'));
-  return (header as { kid?: string }).kid;
+  return (header as { kid?: string | undefined }).kid;
 }
 
 async function servedKids(): Promise<string[]> {

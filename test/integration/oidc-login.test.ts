@@ -92,7 +92,7 @@ async function login(c: HarnessClient, extra: Partial<OpenIDSessionOptions> = {}
   return { rp, nonce };
 }
 
-function headerOf(jwt: string): { alg?: string; kid?: string } {
+function headerOf(jwt: string): { alg?: string | undefined; kid?: string | undefined } {
   return JSON.parse(Buffer.from(jwt.split('.')[0] ?? '', 'base64url').toString('utf8'));
 }
 

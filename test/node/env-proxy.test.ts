@@ -44,7 +44,7 @@ afterEach(async () => {
  */
 const loopbackLookup = (
   _host: string,
-  options: { all?: boolean },
+  options: { all?: boolean | undefined },
   done: (
     error: Error | null,
     address: string | { address: string; family: number }[],
@@ -136,7 +136,7 @@ describe('Node defaults', () => {
     const { nodeFetch, withNodeDefaults } = await import('oauth2-session/node');
     const mine = async () => new Response('');
     expect(withNodeDefaults({ fetch: mine }).fetch).toBe(mine);
-    expect(withNodeDefaults<{ fetch?: typeof mine }>({}).fetch).toBe(nodeFetch());
+    expect(withNodeDefaults<{ fetch?: typeof mine | undefined }>({}).fetch).toBe(nodeFetch());
     expect(nodeFetch()).toBe(nodeFetch());
   });
 

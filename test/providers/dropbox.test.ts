@@ -34,7 +34,7 @@ describe('dropboxProvider: what the contract does not see', () => {
   afterEach(() => emulator.close());
 
   const signIn = async (
-    options: { clientId: string; clientSecret?: string; redirectUri: string } = CLIENT,
+    options: { clientId: string; clientSecret?: string | undefined; redirectUri: string } = CLIENT,
   ) => {
     const base = { ...options, provider: emulator.preset };
     const { url, state, codeVerifier } = await new OAuth2Session(base).authorizationUrl();

@@ -12,7 +12,7 @@ import { presetContract } from './preset-contract.js';
 
 const INSTALLED = { clientId: 'installed-app', redirectUris: [CLIENT.redirectUri] };
 
-async function start(options: { duration?: 'temporary' } = {}) {
+async function start(options: { duration?: 'temporary' | undefined } = {}) {
   const emulator = await startReddit([REGISTERED, INSTALLED]);
   const origin = emulator.http.origin;
   const preset = redditProvider({ baseUrl: origin, apiUrl: origin, ...options });

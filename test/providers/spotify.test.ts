@@ -30,7 +30,7 @@ describe('spotifyProvider: what the contract does not see', () => {
 
   const signIn = async (options: {
     clientId: string;
-    clientSecret?: string;
+    clientSecret?: string | undefined;
     redirectUri: string;
   }) => {
     const base = { ...options, provider: emulator.preset };

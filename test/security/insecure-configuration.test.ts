@@ -105,7 +105,7 @@ async function watchingConnections<T>(
     const [first, second] = args as [unknown, unknown];
     const target =
       typeof first === 'object' && first !== null
-        ? `${(first as { host?: string }).host ?? ''}:${(first as { port?: number }).port ?? ''}`
+        ? `${(first as { host?: string | undefined }).host ?? ''}:${(first as { port?: number | undefined }).port ?? ''}`
         : `${String(second ?? '')}:${String(first)}`;
     outbound.push(`connect ${target}`);
     return (connectOriginal as (...a: unknown[]) => Socket).apply(this, args);

@@ -30,7 +30,7 @@ afterAll(async () => {
 /** The dev provider does not publish an issuer; its origin stands in for one. */
 const issuerOf = (p: DevProvider) => p.origin;
 
-function app(extra: { requireIssuer?: boolean } = {}) {
+function app(extra: { requireIssuer?: boolean | undefined } = {}) {
   const store = new MemoryStore();
   const handlers: OAuthHandlers = createOAuthHandlers({
     ...CLIENT,

@@ -54,7 +54,10 @@ interface Running {
 }
 
 /** The example app (its flavour and store) as a relying party of a fresh hostile OP. */
-async function startRp(flavour: 'express' | 'hono', options: { lifetimeSeconds?: number } = {}) {
+async function startRp(
+  flavour: 'express' | 'hono',
+  options: { lifetimeSeconds?: number | undefined } = {},
+) {
   const op = await startHostileOp({ lifetimeSeconds: options.lifetimeSeconds });
   const port = await freePort();
   const logs = new LogCapture();

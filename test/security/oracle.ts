@@ -216,28 +216,28 @@ export interface Target {
 /** Options of {@link startTarget}. */
 export interface TargetOptions {
   /** A title for test reports. */
-  name?: string;
-  flavour?: Flavour;
-  provider?: ProviderKind;
+  name?: string | undefined;
+  flavour?: Flavour | undefined;
+  provider?: ProviderKind | undefined;
   /** `cookie` (default) or `redis` (a redis-server is started for the target). */
-  store?: 'cookie' | 'redis';
+  store?: 'cookie' | 'redis' | undefined;
   /** Dev provider options (expiring tokens and their lifetime, clock skew). */
-  expiringTokens?: boolean;
-  accessTokenTtlSeconds?: number;
-  providerClockSkewMs?: number;
+  expiringTokens?: boolean | undefined;
+  accessTokenTtlSeconds?: number | undefined;
+  providerClockSkewMs?: number | undefined;
   /** node-oidc-provider access token lifetime, seconds. */
-  oidcAccessTokenTtl?: number;
+  oidcAccessTokenTtl?: number | undefined;
   /** Sent as OAUTH_REDIRECT_URI (an https one makes cookies Secure + `__Host-`). */
-  redirectUri?: string;
+  redirectUri?: string | undefined;
   /** Extra environment for the app. */
-  env?: Record<string, string>;
+  env?: Record<string, string> | undefined;
   /** Put a {@link TokenProxy} between the app and the token endpoint. */
-  tokenProxy?: boolean;
+  tokenProxy?: boolean | undefined;
   /**
    * node-oidc-provider: give the app its RFC 7009 revocation endpoint (`OAUTH_REVOCATION_URL`);
    * the dev provider's comes with the GitHub preset.
    */
-  revocation?: boolean;
+  revocation?: boolean | undefined;
 }
 
 /** A proxy in front of the token endpoint that can fail refresh requests on demand. */
@@ -510,21 +510,21 @@ export function recordSessionToken(browser: Browser): Promise<Record<string, unk
 /** What an attack may still cause (a PKCE-refused exchange is one token call, say). */
 export interface RefusalExpectations {
   /** Expected status (default: any 4xx or 5xx). */
-  status?: number;
+  status?: number | undefined;
   /** Token endpoint calls the attack may cause. Default 0. */
-  tokenCalls?: number;
+  tokenCalls?: number | undefined;
   /** A login redirect instead of an error page counts as the refusal (authenticated routes). */
-  loginRedirect?: boolean;
+  loginRedirect?: boolean | undefined;
   /** Text the error page shows. Default `'Login failed'`. */
-  page?: string;
+  page?: string | undefined;
   /** Revocation requests the attack may cause; unchecked when unset. */
-  revocations?: number;
+  revocations?: number | undefined;
   /**
    * User endpoint and refresh calls the attack may cause (default 0): a stolen stateless
    * cookie presents its token to the provider, which refuses it.
    */
-  userCalls?: number;
-  refreshCalls?: number;
+  userCalls?: number | undefined;
+  refreshCalls?: number | undefined;
 }
 
 /**

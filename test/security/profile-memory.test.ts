@@ -35,7 +35,7 @@ const script = fileURLToPath(new URL('../harness/measured-app.ts', import.meta.u
 /** A running measured app (see test/harness/measured-app.ts). */
 interface MeasuredApp {
   url: string;
-  command(name: 'reset' | 'rss'): Promise<{ rss: number; peak?: number }>;
+  command(name: 'reset' | 'rss'): Promise<{ rss: number; peak?: number | undefined }>;
   stop(): Promise<void>;
 }
 
@@ -94,7 +94,7 @@ function startMeasuredApp(env: Record<string, string>): Promise<MeasuredApp> {
       url: (JSON.parse(line) as { url: string }).url,
       command: async (name) => {
         child.stdin!.write(`${name}\n`);
-        return JSON.parse(await nextLine(name)) as { rss: number; peak?: number };
+        return JSON.parse(await nextLine(name)) as { rss: number; peak?: number | undefined };
       },
       stop,
     }),

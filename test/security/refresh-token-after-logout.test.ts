@@ -40,7 +40,7 @@ describe.each(WITH_REFRESH)('$name', (options) => {
       },
       body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: refreshToken }),
     });
-    const body = (await response.json()) as { error?: string };
+    const body = (await response.json()) as { error?: string | undefined };
     return body.error === 'invalid_grant' || body.error === 'bad_refresh_token' ? 400 : 200;
   }
 

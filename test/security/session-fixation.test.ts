@@ -26,7 +26,10 @@ describe.each(MATRIX)('$name', (options) => {
     const attacker = new Browser(target, 'attacker');
     await login(attacker, attackerAccount);
     const planted = attacker.sessionCookie()!;
-    const plantedSid = await target.sealer.unseal<{ sid?: string }>(planted[0], planted[1]);
+    const plantedSid = await target.sealer.unseal<{ sid?: string | undefined }>(
+      planted[0],
+      planted[1],
+    );
 
     const victim = new Browser(target, 'victim');
     victim.cookies.set(planted[0], planted[1]); // fixation: the attacker's cookie in the victim's jar
@@ -38,7 +41,7 @@ describe.each(MATRIX)('$name', (options) => {
 
     if (options.store === 'redis') {
       // A new id at login, and the planted one is gone from the store.
-      const freshSid = await target.sealer.unseal<{ sid?: string }>(fresh[0], fresh[1]);
+      const freshSid = await target.sealer.unseal<{ sid?: string | undefined }>(fresh[0], fresh[1]);
       expect(plantedSid.status === 'ok' && freshSid.status === 'ok').toBe(true);
       if (plantedSid.status === 'ok' && freshSid.status === 'ok') {
         expect(freshSid.data.sid).toBeTruthy();

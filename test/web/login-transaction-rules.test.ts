@@ -22,7 +22,13 @@ import { CookieJar } from './helpers/cookie-jar.js';
 const SECRET = 'login-transaction-secret-0123456789abcdef';
 const NOW_MS = 1_700_000_000_000;
 
-function setup(options: { secure?: boolean; now?: () => number; lock?: RefreshLock } = {}) {
+function setup(
+  options: {
+    secure?: boolean | undefined;
+    now?: (() => number) | undefined;
+    lock?: RefreshLock | undefined;
+  } = {},
+) {
   const now = options.now ?? (() => NOW_MS);
   const sealer = new Sealer({ secrets: SECRET, now });
   const replayGuard = options.lock ? lockReplayGuard(options.lock) : new MemoryReplayGuard(now);

@@ -42,13 +42,13 @@ interface Setup {
 
 async function setup(
   options: {
-    store?: boolean;
-    endSession?: boolean;
-    revocation?: boolean;
-    postLogout?: boolean;
-    extra?: Partial<OAuthHandlersOptions>;
+    store?: boolean | undefined;
+    endSession?: boolean | undefined;
+    revocation?: boolean | undefined;
+    postLogout?: boolean | undefined;
+    extra?: Partial<OAuthHandlersOptions> | undefined;
     /** Another process of the same app: its provider, store and clock. */
-    sameAppAs?: Setup;
+    sameAppAs?: Setup | undefined;
   } = {},
 ): Promise<Setup> {
   const other = options.sameAppAs;

@@ -19,9 +19,9 @@ import type { RefreshLock, SessionData, SessionStore } from './store.js';
 /** Options of {@link MemoryStore}. */
 export interface MemoryStoreOptions {
   /** Most sessions kept; past it, the oldest written is evicted. Default 10 000 sessions. */
-  maxEntries?: number;
+  maxEntries?: number | undefined;
   /** The clock, in epoch milliseconds; pass one to test expiry without waiting. Default `Date.now`. */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 /** Defaults of {@link MemoryStoreOptions}. */

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { Redis, type RedisOptions } from 'ioredis';
+import { Redis } from 'ioredis';
 import { misuse } from '../../errors.js';
 import {
   assertKey,
@@ -30,20 +30,20 @@ export { SessionStoreUnavailableError } from './store.js';
 /** Options of {@link RedisStore}. */
 export interface RedisStoreOptions {
   /** Prefix of every key this store writes. Default `'oauth2-session:'`. */
-  prefix?: string;
+  prefix?: string | undefined;
   /**
    * Longest wait for one Redis reply, in milliseconds; past it the operation fails with
    * {@link SessionStoreUnavailableError}. Default 1000 ms. Only applies to clients the store
    * creates from a URL.
    */
-  commandTimeoutMs?: number;
+  commandTimeoutMs?: number | undefined;
   /** Longest pause between reconnection attempts, in milliseconds. Default 2000 ms. URL only. */
-  maxReconnectDelayMs?: number;
+  maxReconnectDelayMs?: number | undefined;
   /**
    * Called with each connection error (already stripped of anything but its reason), so the
    * app can log why Redis is unreachable. Default: ignored, since every failed operation throws.
    */
-  onError?: (error: SessionStoreUnavailableError) => void;
+  onError?: ((error: SessionStoreUnavailableError) => void) | undefined;
 }
 
 /** Defaults of {@link RedisStoreOptions}. */
@@ -54,7 +54,7 @@ export const REDIS_STORE_DEFAULTS = Object.freeze({
 });
 
 /** ioredis options that make a store fail fast while Redis is down and heal when it is back. */
-function clientOptions(options: RedisStoreOptions): RedisOptions {
+function clientOptions(options: RedisStoreOptions) {
   const cap = options.maxReconnectDelayMs ?? REDIS_STORE_DEFAULTS.maxReconnectDelayMs;
   const timeout = options.commandTimeoutMs ?? REDIS_STORE_DEFAULTS.commandTimeoutMs;
   return {
@@ -62,7 +62,7 @@ function clientOptions(options: RedisStoreOptions): RedisOptions {
     maxRetriesPerRequest: 1,
     commandTimeout: timeout,
     connectTimeout: Math.max(timeout, 1000),
-    retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 10), cap), // never gives up
+    retryStrategy: (times: number) => Math.min(50 * 2 ** Math.min(times, 10), cap), // never gives up
   };
 }
 

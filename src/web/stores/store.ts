@@ -33,7 +33,7 @@ export interface SessionStore {
    * session's token at a time. Stores that live in one process may omit it: the in-process
    * single-flight of `OAuth2Session` is then enough.
    */
-  readonly refreshLock?: RefreshLock;
+  readonly refreshLock?: RefreshLock | undefined;
 }
 
 /**

@@ -15,12 +15,12 @@ export interface Recorded {
 }
 
 export interface Reply {
-  status?: number;
-  headers?: Record<string, string>;
+  status?: number | undefined;
+  headers?: Record<string, string> | undefined;
   /** Objects are sent as JSON. */
-  body?: string | object;
+  body?: string | object | undefined;
   /** Delay before answering, in milliseconds. */
-  delayMs?: number;
+  delayMs?: number | undefined;
 }
 
 export type Handler = (request: Recorded) => Reply | Promise<Reply>;

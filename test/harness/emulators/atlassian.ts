@@ -58,7 +58,7 @@ export const ATLASSIAN_SITE = {
 export async function startAtlassian(clients: readonly EmulatedClient[]) {
   const authority = new Authority({ clients, accessTokenSeconds: 3600, refreshTokens: 'rotate' });
 
-  const issued = (grant: Grant, tokens: { refresh_token?: string }) => {
+  const issued = (grant: Grant, tokens: { refresh_token?: string | undefined }) => {
     const answer: Record<string, unknown> = { ...tokens, scope: grant.scope.join(' ') };
     if (!grant.scope.includes('offline_access')) delete answer['refresh_token'];
     return json(200, { ...answer, token_type: 'Bearer' });

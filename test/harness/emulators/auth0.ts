@@ -70,7 +70,7 @@ export async function startAuth0(
   const revoked = new Set<string>();
   let issuer = '';
 
-  const issued = async (grant: Grant, tokens: { refresh_token?: string }) => {
+  const issued = async (grant: Grant, tokens: { refresh_token?: string | undefined }) => {
     const answer: Record<string, unknown> = { token_type: 'Bearer', ...tokens };
     if (!grant.scope.includes('offline_access')) delete answer['refresh_token'];
     answer['scope'] = grant.scope.join(' ');

@@ -31,9 +31,9 @@ export interface Grant {
 /** The tokens of one token answer. */
 export interface IssuedTokens {
   access_token: string;
-  refresh_token?: string;
+  refresh_token?: string | undefined;
   /** Seconds; absent for tokens without expiry. */
-  expires_in?: number;
+  expires_in?: number | undefined;
 }
 
 /** What an {@link Authority} issues: its clients, token lifetimes and refresh token behaviour. */
@@ -133,7 +133,7 @@ export class Authority {
     redirectUri: string | undefined;
     scope: readonly string[];
     user: string;
-    extras?: Record<string, string>;
+    extras?: Record<string, string> | undefined;
     challenge?: { value: string; method: string } | undefined;
   }): string {
     const grant: Grant = {
@@ -165,7 +165,7 @@ export class Authority {
       clientId: string;
       /** `false`: the provider's token endpoint takes no `redirect_uri` (Strava). */
       redirectUri: string | null | undefined | false;
-      verifier?: string | null;
+      verifier?: string | null | undefined;
     },
   ): { ok: true; grant: Grant } | { ok: false; reason: CodeRefusal } {
     const record = code ? this.#codes.get(code) : undefined;
@@ -193,7 +193,10 @@ export class Authority {
   }
 
   /** New tokens for `grant`; a refresh token unless `refresh: false` or the options say none. */
-  issueTokens(grant: Grant, { refresh = true }: { refresh?: boolean } = {}): IssuedTokens {
+  issueTokens(
+    grant: Grant,
+    { refresh = true }: { refresh?: boolean | undefined } = {},
+  ): IssuedTokens {
     const prefix = this.#options.tokenPrefix ?? '';
     const seconds = this.#options.accessTokenSeconds;
     const access = `${prefix}${randomToken()}`;
@@ -291,7 +294,7 @@ export type ClientAuthResult =
         | 'method_not_allowed'
         | 'several_methods';
       /** The method the request used, when it used one. */
-      method?: ClientAuthMethod;
+      method?: ClientAuthMethod | undefined;
     };
 
 /** RFC 6749 section 2.3.1: the Basic user and password are form-encoded, then base64. */
@@ -355,7 +358,9 @@ export interface AuthorizeRules {
   /** Scopes granted when none is asked for. */
   readonly defaultScope?: readonly string[] | undefined;
   /** Parameters added to the callback besides `code` and `state` (Strava echoes `scope`). */
-  readonly callbackParams?: (grant: { scope: readonly string[] }) => Record<string, string>;
+  readonly callbackParams?:
+    | ((grant: { scope: readonly string[] }) => Record<string, string>)
+    | undefined;
   /** The page for a request that cannot be redirected (unknown client, unregistered URI). */
   readonly errorPage?: ((error: string) => Reply) | undefined;
 }

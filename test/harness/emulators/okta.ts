@@ -71,7 +71,7 @@ export async function startOkta(
   const { jwks, sign } = await idTokenSigner('okta-emulator-1');
   let issuer = '';
 
-  const issued = async (grant: Grant, tokens: { refresh_token?: string }) => {
+  const issued = async (grant: Grant, tokens: { refresh_token?: string | undefined }) => {
     const answer: Record<string, unknown> = { token_type: 'Bearer', ...tokens };
     // Okta issues a refresh token only for the offline_access scope.
     if (!grant.scope.includes('offline_access')) delete answer['refresh_token'];

@@ -57,7 +57,7 @@ export async function startSalesforce(clients: readonly EmulatedClient[]) {
   const authority = new Authority({ clients, refreshTokens: 'omit' });
   let origin = '';
 
-  const issued = (grant: Grant, tokens: { refresh_token?: string }) => {
+  const issued = (grant: Grant, tokens: { refresh_token?: string | undefined }) => {
     const answer: Record<string, unknown> = { ...tokens };
     if (!grant.scope.includes('refresh_token') && !grant.scope.includes('offline_access'))
       delete answer['refresh_token'];

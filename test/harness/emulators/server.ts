@@ -34,11 +34,11 @@ export interface EmulatorRequest {
 
 /** What a route answers. One of `json`, `form`, `text` (or none: an empty body). */
 export interface Reply {
-  status?: number;
-  headers?: Record<string, string>;
+  status?: number | undefined;
+  headers?: Record<string, string> | undefined;
   json?: unknown;
-  form?: Record<string, string>;
-  text?: string;
+  form?: Record<string, string> | undefined;
+  text?: string | undefined;
 }
 
 /** Answers one request of a route. */

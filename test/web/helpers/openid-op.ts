@@ -24,9 +24,9 @@ interface Grant {
 
 export interface FakeOpOptions {
   /** Leave `end_session_endpoint` out of the metadata. */
-  endSession?: boolean;
+  endSession?: boolean | undefined;
   /** Put a `revocation_endpoint` in the metadata. */
-  revocation?: boolean;
+  revocation?: boolean | undefined;
 }
 
 /** A fake OP: its metadata, its fetch, and the user's part at its authorization endpoint. */
