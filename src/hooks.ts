@@ -120,7 +120,11 @@ type StagedHooks = { [E in EndpointName as `${E}.request`]: EndpointRequestHook 
   'resource.request': ResourceRequestHook;
 };
 
-/** A point named by endpoint and stage. */
+/**
+ * A point named by endpoint and stage.
+ *
+ * @useDeclaredType
+ */
 export type HookStage = keyof StagedHooks;
 
 /** Every hook point and its function type: the staged points and their aliases. */

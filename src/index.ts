@@ -8,7 +8,7 @@
  * const session = new OAuth2Session({ clientId, clientSecret, scope: ['read:user'] });
  * const { url, state, codeVerifier } = await session.authorizationUrl(AUTHORIZE_URL);
  * ```
- * @module
+ * @module oauth2-session
  */
 
 export {

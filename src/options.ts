@@ -197,7 +197,11 @@ export interface AuthorizationUrlResult {
   codeVerifier: string | undefined;
 }
 
-/** A method's URL argument: left out, the server's endpoint is used. */
+/**
+ * A method's URL argument: left out, the server's endpoint is used.
+ *
+ * @inline
+ */
 export type UrlArg = string | URL | undefined;
 
 /**

@@ -12,7 +12,7 @@
  * const oidc = await startDevProvider({ oidc: true, idTokenAlg: 'ES256' });
  * console.log(oidc.oidc?.discoveryUrl); // http://127.0.0.1:PORT/.well-known/openid-configuration
  *
- * @module
+ * @module oauth2-session/dev-provider
  */
 export { DEFAULT_CLIENT, DEFAULT_USERS, DEV_DEFAULTS } from './defaults.js';
 export {

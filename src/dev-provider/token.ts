@@ -26,7 +26,11 @@ const ERRORS = {
   unsupported_grant_type: ['The grant type is not supported.', 'unsupported-grant-type'],
 } as const;
 
-/** A token endpoint error code of GitHub's. */
+/**
+ * A token endpoint error code of GitHub's.
+ *
+ * @useDeclaredType
+ */
 export type TokenErrorCode = keyof typeof ERRORS;
 
 type Fields = Record<string, string | number>;

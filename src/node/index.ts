@@ -5,7 +5,7 @@
  * `createOAuthHandlers`, `withNodeDefaults`) use one by default. It imports `undici`; the core
  * does not.
  *
- * @module
+ * @module oauth2-session/node
  */
 
 export {

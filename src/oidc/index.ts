@@ -12,7 +12,7 @@
  * const { url, state, codeVerifier, nonce } = await rp.authorizationUrl();
  * ```
  *
- * @module
+ * @module oauth2-session/oidc
  */
 export {
   checkMetadata,

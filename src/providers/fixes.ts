@@ -95,7 +95,11 @@ function tokenInQuery(hosts: readonly string[]): ResourceRequestHook {
   };
 }
 
-/** The names of {@link fixes}. */
+/**
+ * The names of {@link fixes}.
+ *
+ * @inline
+ */
 export type FixName = 'douban' | 'ebay' | 'instagram' | 'plentymarkets' | 'slack' | 'weibo';
 
 /**

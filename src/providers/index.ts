@@ -1,7 +1,7 @@
 /**
  * `oauth2-session/providers`: provider presets (server description, quirk hooks, user endpoint).
  *
- * @module
+ * @module oauth2-session/providers
  */
 
 export {
@@ -26,6 +26,7 @@ export { type CognitoProviderOptions, cognitoProvider } from './cognito.js';
 export { type DiscordProviderOptions, discord, discordProvider } from './discord.js';
 export { type DropboxProviderOptions, dropbox, dropboxProvider } from './dropbox.js';
 export { type FacebookProviderOptions, facebook, facebookProvider } from './facebook.js';
+export { type FigmaProviderOptions, figma, figmaProvider } from './figma.js';
 export { type FitbitProviderOptions, fitbit, fitbitProvider } from './fitbit.js';
 export { fixes } from './fixes.js';
 export { type GitHubProviderOptions, github, githubProvider } from './github.js';

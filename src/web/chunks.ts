@@ -50,7 +50,7 @@ export function readChunked(
  * The `Set-Cookie` values that store `value` under `name`, in one cookie or in chunks, plus
  * deletions of any piece of `name` the request carried that this write does not replace.
  *
- * @throws TypeError `ERR_SESSION_TOO_LARGE` when even {@link CHUNK_LIMITS.maxChunks} chunks are not enough.
+ * @throws TypeError `ERR_SESSION_TOO_LARGE` when even `CHUNK_LIMITS.maxChunks` (3) chunks are not enough.
  */
 export function writeChunked(
   name: string,

@@ -2,7 +2,7 @@
  * `oauth2-session/express`: Express 5 <-> Web Request / Response, so the handlers of
  * `oauth2-session/web` run as Express middleware. Translation only.
  *
- * @module
+ * @module oauth2-session/express
  */
 
 import type {

@@ -37,6 +37,8 @@ export interface ProviderEndpoints {
  * Fields of `OAuth2SessionOptions` the handlers set per request (the login's state and
  * verifier, the session's token and its refresh wiring), or hold as policy (PKCE S256 always),
  * or take in their own shape (`provider`, `issuer`, `requireIssuer`).
+ *
+ * @inline
  */
 type NotForwarded =
   | 'state'

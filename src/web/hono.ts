@@ -2,7 +2,7 @@
  * `oauth2-session/hono`: the handlers of `oauth2-session/web` as Hono routes. Hono already
  * speaks Web Request / Response; the adapter only rebuilds the URL on a trusted origin.
  *
- * @module
+ * @module oauth2-session/hono
  */
 
 import { type Context, Hono } from 'hono';

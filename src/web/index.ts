@@ -3,7 +3,7 @@
  * logout handlers over Web `Request` / `Response`, for any framework (adapters in
  * `oauth2-session/express` and `oauth2-session/hono`).
  *
- * @module
+ * @module oauth2-session/web
  */
 
 export { CHUNK_LIMITS, readChunked, writeChunked } from './chunks.js';

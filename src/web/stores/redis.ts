@@ -2,7 +2,7 @@
  * `oauth2-session/redis`: server-side sessions and a distributed refresh lock on Redis, so
  * several app processes share sessions and only one of them refreshes a token at a time.
  *
- * @module
+ * @module oauth2-session/redis
  */
 
 import { Redis } from 'ioredis';
