@@ -1,11 +1,11 @@
 /**
- * The cookie string codec, apart from any framework (adapters only translate): `Cookie` header
- * parsing and `Set-Cookie` building over the `cookie` package, with this library's defaults.
+ * Cookies as this library sets them, apart from any framework (adapters only translate): the
+ * names, the fixed attributes and their defaults, over the codec in `cookie-codec.ts`.
  *
  * @module
  */
 
-import { parseCookie, stringifySetCookie } from 'cookie';
+import { parseCookieHeader, serializeSetCookie } from './cookie-codec.js';
 
 /** Attributes of a cookie this library sets. */
 export interface CookieAttributes {
@@ -51,14 +51,12 @@ export function isHttpsUrl(url: string | URL | undefined): boolean {
   }
 }
 
-/** Parses a `Cookie` header into name -> value; the first of duplicate names wins. */
+/**
+ * Parses a `Cookie` header into name -> value; the first of duplicate names wins, values are
+ * kept as sent (no percent-decoding). Never throws.
+ */
 export function parseCookies(header: string | null | undefined): Map<string, string> {
-  const out = new Map<string, string>();
-  if (!header) return out;
-  for (const [name, value] of Object.entries(parseCookie(header))) {
-    if (value !== undefined) out.set(name, value);
-  }
-  return out;
+  return header ? parseCookieHeader(header) : new Map();
 }
 
 /** The cookies a request carries. */
@@ -66,24 +64,25 @@ export function requestCookies(request: Request): Map<string, string> {
   return parseCookies(request.headers.get('cookie'));
 }
 
-/** Values we write are base64url and dots already: written as is, never percent-encoded. */
-const asIs = (value: string): string => value;
-
-/** Builds one `Set-Cookie` value with this library's defaults. */
+/**
+ * Builds one `Set-Cookie` value with this library's defaults. Values we write are base64url
+ * and dots already: written as is, never percent-encoded.
+ *
+ * @throws TypeError `ERR_INVALID_ARG_VALUE` for a name that is not a token or a value outside
+ *   RFC 6265 cookie-octets
+ */
 export function serializeCookie(name: string, value: string, attributes: CookieAttributes): string {
-  return stringifySetCookie(
-    {
-      name,
-      value,
-      ...COOKIE_DEFAULTS,
-      sameSite: attributes.sameSite ?? COOKIE_DEFAULTS.sameSite,
-      secure: attributes.secure,
-      ...(attributes.maxAgeSeconds === undefined
-        ? {}
-        : { maxAge: Math.max(0, Math.floor(attributes.maxAgeSeconds)) }),
-    },
-    { encode: asIs },
-  );
+  return serializeSetCookie({
+    name,
+    value,
+    ...COOKIE_DEFAULTS,
+    sameSite: attributes.sameSite ?? COOKIE_DEFAULTS.sameSite,
+    secure: attributes.secure,
+    maxAge:
+      attributes.maxAgeSeconds === undefined
+        ? undefined
+        : Math.max(0, Math.floor(attributes.maxAgeSeconds)),
+  });
 }
 
 /** Builds a `Set-Cookie` value that deletes a cookie (empty value, `Max-Age=0`). */
