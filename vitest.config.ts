@@ -13,6 +13,7 @@ export default defineConfig({
       { find: /^oauth2-session\/web$/, replacement: src('web/index.ts') },
       { find: /^oauth2-session\/express$/, replacement: src('web/express.ts') },
       { find: /^oauth2-session\/hono$/, replacement: src('web/hono.ts') },
+      { find: /^oauth2-session\/fastify$/, replacement: src('web/fastify.ts') },
       { find: /^oauth2-session\/redis$/, replacement: src('web/stores/redis.ts') },
       { find: /^oauth2-session\/dev-provider$/, replacement: src('dev-provider/index.ts') },
       { find: /^oauth2-session\/node$/, replacement: src('node/index.ts') },
