@@ -1,12 +1,13 @@
 /**
- * Runs one benchmark target in its own process: `tsx bench/web/serve.ts express|hono|floor|provider`,
+ * Runs one benchmark target in its own process: `tsx bench/web/serve.ts express|hono|floor|peer|provider`,
  * configured by the example app's environment variables. Prints `listening <origin>` once ready.
  *
  * Each target gets its own process (as the Python seed does), so no target shares an event loop
  * with the load driver or the provider.
  */
 import { type DevClient, type DevIdTokenAlg, startDevProvider } from 'oauth2-session/dev-provider';
-import { startFloor } from './floor.js';
+import { type FloorOptions, startFloor } from './floor.js';
+import { startPeer } from './peer.js';
 
 type Target = { url: string; close(): Promise<void> };
 
@@ -32,6 +33,18 @@ async function startProvider(): Promise<Target> {
   return { url: provider.origin, close: () => provider.close() };
 }
 
+/** The floor's and the peer's settings, from the example app's variables. */
+function handWritten(): FloorOptions {
+  return {
+    clientId: required('OAUTH_CLIENT_ID'),
+    clientSecret: required('OAUTH_CLIENT_SECRET'),
+    authorizeUrl: required('OAUTH_AUTHORIZE_URL'),
+    tokenUrl: required('OAUTH_TOKEN_URL'),
+    userUrl: required('OAUTH_USER_URL'),
+    port: Number(process.env.PORT ?? 0),
+  };
+}
+
 async function startTarget(kind: string | undefined): Promise<Target> {
   switch (kind) {
     case 'express':
@@ -39,18 +52,13 @@ async function startTarget(kind: string | undefined): Promise<Target> {
     case 'hono':
       return (await import('../../examples/github/hono.js')).start(process.env, { quiet: true });
     case 'floor':
-      return startFloor({
-        clientId: required('OAUTH_CLIENT_ID'),
-        clientSecret: required('OAUTH_CLIENT_SECRET'),
-        authorizeUrl: required('OAUTH_AUTHORIZE_URL'),
-        tokenUrl: required('OAUTH_TOKEN_URL'),
-        userUrl: required('OAUTH_USER_URL'),
-        port: Number(process.env.PORT ?? 0),
-      });
+      return startFloor(handWritten());
+    case 'peer':
+      return startPeer(handWritten());
     case 'provider':
       return startProvider();
     default:
-      throw new TypeError('usage: serve.ts express|hono|floor|provider');
+      throw new TypeError('usage: serve.ts express|hono|floor|peer|provider');
   }
 }
 
