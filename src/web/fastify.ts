@@ -6,7 +6,7 @@
  * bounded), so the routes live in a scope whose content-type parsers leave the body unread
  * ({@link passThroughBodies}) and the handler gets the request stream as it arrives.
  *
- * @module
+ * @module oauth2-session/fastify
  */
 
 import type { IncomingMessage } from 'node:http';
