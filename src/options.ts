@@ -34,6 +34,22 @@ export interface ScopeChange {
   token: Token;
 }
 
+/** One log method of pino's shape: the fields first, then the message. */
+export type LogMethod = (fields: Record<string, unknown>, message: string) => void;
+
+/**
+ * A logger of pino's shape (`debug/info/warn/error(fields, message)`): a pino or bunyan
+ * instance fits as it is, and so does `{ warn: (fields, message) => ... }`, since every level
+ * is optional (a level left out is not written). Fields name events, codes and hosts, never a
+ * token, secret, code, state, verifier or cookie value.
+ */
+export interface Logger {
+  debug?: LogMethod | undefined;
+  info?: LogMethod | undefined;
+  warn?: LogMethod | undefined;
+  error?: LogMethod | undefined;
+}
+
 /** Options of `OAuth2Session`. */
 export interface OAuth2SessionOptions {
   clientId: string;
@@ -94,6 +110,13 @@ export interface OAuth2SessionOptions {
   /** Largest token endpoint answer read, in bytes; default 65536. */
   maxResponseBytes?: number | undefined;
   hooks?: ComplianceHooks | undefined;
+  /**
+   * Where refreshes are reported: `info` when a refresh renewed the token
+   * (`oauth2.refresh.succeeded`), `warn` when it failed (`oauth2.refresh.failed`, with the
+   * error's code), both with the token endpoint's host. Default: nothing is logged (the
+   * failure is thrown to the caller anyway).
+   */
+  logger?: Logger | undefined;
   /**
    * The authorization server's issuer identifier; default `server.issuer`. A callback whose
    * `iss` differs is a `MismatchingIssuerError`, before any network call (mix-up defence, RFC

@@ -9,7 +9,7 @@
 import { buildAuthorizationUrl, newState } from './authorization-request.js';
 import { codeOf } from './authorization-response.js';
 import { type EndpointClient, sessionClient } from './endpoint.js';
-import { misuse } from './errors.js';
+import { misuse, OAuth2Error } from './errors.js';
 import { exchangeCode } from './grants/authorization-code.js';
 import { ClientCredentialsGrant } from './grants/client-credentials.js';
 import { passwordParams } from './grants/password.js';
@@ -22,6 +22,7 @@ import {
   checkOptions,
   checkToken,
   type FetchTokenOptions,
+  type Logger,
   type OAuth2SessionOptions,
   type PasswordTokenOptions,
   type RefreshTokenOptions,
@@ -326,12 +327,14 @@ export class OAuth2Session extends ResourceMethods {
   #refreshCall(url: UrlArg, options: RefreshTokenOptions): Promise<Token> {
     const target = url ?? this.#r.autoRefreshUrl;
     if (!target) throw misuse('refreshToken needs a url or autoRefreshUrl', 'ERR_MISSING_OPTION');
-    return this.#refresh.refresh(this.#requester(options), this.token, {
+    const checked = this.#transport.checkUrl(target, 'token url');
+    const refreshing = this.#refresh.refresh(this.#requester(options), this.token, {
       ...options,
-      url: this.#transport.checkUrl(target, 'token url'),
+      url: checked,
       scope: options.scope === undefined ? undefined : spaceScope(options.scope),
       extraParams: { ...this.#o.autoRefreshParams, ...options.extraParams },
     });
+    return this.#o.logger ? logRefresh(this.#o.logger, refreshing, checked.host) : refreshing;
   }
 
   /** How the current token can be renewed: refresh when possible, else client credentials again. */
@@ -340,5 +343,42 @@ export class OAuth2Session extends ResourceMethods {
       return () => this.#refreshCall(undefined, {});
     const grant = this.#clientCredentials;
     return grant && (() => grant.request(this.#requester({})));
+  }
+}
+
+/** Only RFC-shaped codes are logged (a server's `error` is its own text). */
+const LOGGED_CODE = /^[a-z0-9_.-]{1,64}$/i;
+
+/** One line per refresh that reached the token endpoint: its outcome and host, no token. */
+async function logRefresh(logger: Logger, refreshing: Promise<Token>, host: string) {
+  try {
+    const token = await refreshing;
+    bestEffort(() =>
+      logger.info?.(
+        { event: 'oauth2.refresh.succeeded', host },
+        `refresh at ${host}: token renewed`,
+      ),
+    );
+    return token;
+  } catch (error) {
+    const rfc = error instanceof OAuth2Error ? error.error : undefined;
+    const own = error instanceof OAuth2Error ? error.code : 'unknown_error';
+    const code = rfc && LOGGED_CODE.test(rfc) ? rfc : own;
+    bestEffort(() =>
+      logger.warn?.(
+        { event: 'oauth2.refresh.failed', host, code },
+        `refresh at ${host} failed (${code})`,
+      ),
+    );
+    throw error;
+  }
+}
+
+/** A logger that throws must not turn a refresh into a failure (or hide the real one). */
+function bestEffort(write: () => void): void {
+  try {
+    write();
+  } catch {
+    // logging is best effort
   }
 }

@@ -15,8 +15,10 @@ import { type AuthorizationServer, checkServer } from '../server.js';
 import type { Token } from '../token.js';
 import { Transport } from '../transport.js';
 import { isHttpsUrl } from './cookies.js';
-import { consoleLogger, type HandlerLogger } from './logger.js';
+import { createObserver, type OAuthEventHandler, type Observer } from './events.js';
+import { consoleLogger, type Logger } from './logger.js';
 import type { OpenIDLogin } from './openid.js';
+import { type PageRenderers, resolvePages } from './pages.js';
 import type { RefreshCoordinationOptions } from './refresh-coordinator.js';
 import { byteLength, MAX_RETURN_PATH_BYTES, safeReturnPath } from './return-path.js';
 import { OAUTH_ROUTE_PATHS } from './routes.js';
@@ -36,7 +38,8 @@ export interface ProviderEndpoints {
 /**
  * Fields of `OAuth2SessionOptions` the handlers set per request (the login's state and
  * verifier, the session's token and its refresh wiring), or hold as policy (PKCE S256 always),
- * or take in their own shape (`provider`, `issuer`, `requireIssuer`).
+ * or take in their own shape (`provider`, `issuer`, `requireIssuer`, `logger`: the handlers
+ * report refreshes themselves, once per refresh, however many requests share it).
  *
  * @inline
  */
@@ -49,7 +52,8 @@ type NotForwarded =
   | 'pkce'
   | 'provider'
   | 'issuer'
-  | 'requireIssuer';
+  | 'requireIssuer'
+  | 'logger';
 
 /** The core client options the handlers forward, unchanged, to every `OAuth2Session` they build. */
 export type HandlerClientOptions = Omit<OAuth2SessionOptions, NotForwarded>;
@@ -114,11 +118,24 @@ export interface OAuthHandlersOptions extends HandlerClientOptions {
    */
   openid?: OpenIDLogin | undefined;
   /**
-   * Where the handlers report what the user does not see (a revocation that failed at logout):
-   * pino's shape, `warn(fields, message)`. Default `console.warn(message)`. Lines name error
-   * codes and hosts, never a token, secret, code or cookie value.
+   * Where the handlers report what the user does not see, one line per event (see
+   * {@link OAuthEvent}): pino's shape, `debug/info/warn/error(fields, message)`, each level
+   * optional (a pino instance fits). `info`: logins and refreshes that succeeded; `warn`: failed
+   * logins (with their code), failed refreshes, failed revocations at logout, a refresh wait
+   * that timed out; `debug`: waits for another process's refresh, 503 answers. Default
+   * {@link consoleLogger}: `console.warn` / `console.error` with the plain message, nothing for
+   * `debug` and `info`. Fields name events, error codes and hosts, never a token, secret, code,
+   * state, cookie value or session id.
    */
-  logger?: HandlerLogger | undefined;
+  logger?: Logger | undefined;
+  /** Called with every event the logger is given (for metrics or an audit trail). */
+  onEvent?: OAuthEventHandler | undefined;
+  /**
+   * The handlers' pages (login error, logout refused, 503, and the app's logged-out and
+   * profile pages through {@link OAuthHandlers.pages}), to brand them: a function per page
+   * kind, given the page's data, answering HTML. Default {@link DEFAULT_PAGES}.
+   */
+  pages?: Partial<PageRenderers> | undefined;
 }
 
 /** Defaults of {@link OAuthHandlersOptions}. */
@@ -136,7 +153,10 @@ export interface HandlerConfig {
   secure: boolean;
   /** The origin of `appUrl`, when configured. */
   appOrigin: string | undefined;
-  logger: HandlerLogger;
+  /** Where events go: the logger (default the console's) and `onEvent`. */
+  observer: Observer;
+  /** The page renderers, defaults filled in. */
+  pages: PageRenderers;
   afterLoginPath: string;
   afterLogoutPath: string;
   loginPath: string;
@@ -193,7 +213,8 @@ export function resolveHandlerConfig(options: OAuthHandlersOptions): HandlerConf
     server,
     secure: options.session.secure ?? isHttpsUrl(appOrigin ?? options.redirectUri),
     appOrigin,
-    logger: options.logger ?? consoleLogger,
+    observer: createObserver(options.logger ?? consoleLogger, options.onEvent),
+    pages: resolvePages(options.pages),
     afterLoginPath: afterLoginPathOf(options.afterLoginPath),
     afterLogoutPath: safeReturnPath(options.afterLogoutPath ?? HANDLER_DEFAULTS.afterLogoutPath),
     loginPath: safeReturnPath(options.loginPath ?? HANDLER_DEFAULTS.loginPath),

@@ -11,6 +11,7 @@ import { randomString } from '../random.js';
 import { OAuth2Session } from '../session.js';
 import type { Token } from '../token.js';
 import { hasCsrfToken, newCsrfToken } from './csrf.js';
+import { errorCode, idTokenCheck, type UnavailableCause } from './events.js';
 import { isDirectRequest, originMatches } from './fetch-metadata.js';
 import {
   type HandlerConfig,
@@ -25,11 +26,12 @@ import {
 } from './login-errors.js';
 import { LoginTransactions, lockReplayGuard } from './login-transaction.js';
 import { revokeAtLogout } from './logout-revocation.js';
+import { prefersHtml } from './media-preference.js';
 import type { OpenIDClaims, OpenIDClient, OpenIDClientOptions } from './openid.js';
+import { type PageRenderers, renderPage } from './pages.js';
 import { RefreshCoordinationTimeoutError, SessionEndedError } from './refresh-coordinator.js';
 import { RefreshOwner } from './refresh-owner.js';
 import {
-  errorPage,
   jsonResponse,
   redirect,
   textResponse,
@@ -108,6 +110,16 @@ export interface OAuthHandlers {
   claims(request: Request): Promise<OpenIDClaims | undefined>;
   /** The session manager, for routes that read or write other session values. */
   readonly sessions: SessionManager;
+  /**
+   * The page renderers (the `pages` option over the defaults), so the app's own pages (its
+   * logged-out page, a profile page) look like the handlers'.
+   *
+   * @example
+   * ```ts
+   * const loggedOut = () => renderPage(auth.pages, 'loggedOut', 200, { loginPath: '/login' });
+   * ```
+   */
+  readonly pages: PageRenderers;
 }
 
 /**
@@ -136,14 +148,20 @@ export function createOAuthHandlers(options: OAuthHandlersOptions): OAuthHandler
     secure: config.secure,
     replayGuard: lock ? lockReplayGuard(lock) : undefined,
   });
-  const refreshes = new RefreshOwner(sessions, options.refresh);
-  const context: HandlerContext = { options, config, sessions, transactions, refreshes };
+  const tokenHost = hostOf(config.server.token_endpoint, 'the token endpoint');
+  const refreshes = new RefreshOwner(sessions, options.refresh, {
+    observer: config.observer,
+    host: tokenHost,
+  });
+  const context: HandlerContext = { options, config, sessions, transactions, refreshes, tokenHost };
   return {
     sessions,
-    login: (request) => guard(() => login(context, request)),
-    callback: (request) => guard(() => callback(context, request)),
-    logout: (request) => guard(() => logout(context, request)),
-    withClient: (request, route) => guard(() => withClient(context, request, route)),
+    pages: config.pages,
+    login: (request) => guard(context, request, () => login(context, request)),
+    callback: (request) => guard(context, request, () => callback(context, request)),
+    logout: (request) => guard(context, request, () => logout(context, request)),
+    withClient: (request, route) =>
+      guard(context, request, () => withClient(context, request, route)),
     claims: (request) => claims(context, request),
   };
 }
@@ -155,21 +173,46 @@ interface HandlerContext {
   transactions: LoginTransactions;
   /** Every refresh of these handlers' sessions, shared and written once. */
   refreshes: RefreshOwner;
+  /** The token endpoint's host, named in the login and refresh events. */
+  tokenHost: string;
 }
 
 /** A store outage (or a refresh we waited too long for) answers 503 and writes nothing. */
-async function guard(handler: () => Promise<Response>): Promise<Response> {
+async function guard(
+  context: HandlerContext,
+  request: Request,
+  handler: () => Promise<Response>,
+): Promise<Response> {
   try {
     return await handler();
   } catch (error) {
     if (error instanceof SessionStoreUnavailableError) {
-      return textResponse(503, 'Session storage is unavailable. Please try again shortly.');
+      return unavailable(context, request, 'store', 'Session storage is unavailable.');
     }
     if (error instanceof RefreshCoordinationTimeoutError) {
-      return textResponse(503, 'Please try again shortly.');
+      return unavailable(context, request, 'refresh_coordination', 'The sign-in is busy.');
     }
     throw error;
   }
+}
+
+/**
+ * The 503: a page for a browser (one that prefers HTML), the same words as plain text for
+ * anything else. The store reports its own outage; this line only counts the answers.
+ */
+function unavailable(
+  context: HandlerContext,
+  request: Request,
+  cause: UnavailableCause,
+  reason: string,
+): Response {
+  context.config.observer.emit({ type: 'request.unavailable', cause });
+  const message = `${reason} Please try again shortly.`;
+  if (!prefersHtml(request)) return textResponse(503, message);
+  const retryPath = safeReturnPath(new URL(request.url).pathname);
+  const response = renderPage(context.config.pages, 'unavailable', 503, { message, retryPath });
+  response.headers.set('retry-after', '5');
+  return response;
 }
 
 /**
@@ -227,8 +270,7 @@ async function callback(context: HandlerContext, request: Request): Promise<Resp
     claims = verifiedClaims(context, client);
   } catch (error) {
     if (!isOAuth2Error(error)) throw error;
-    reportRefusedIdToken(context, error, 'login');
-    return failurePage(context, oauthFailure(error), opened.clear);
+    return failurePage(context, oauthFailure(error), opened.clear, idTokenCheck(error));
   }
   const session = await context.sessions.load(request);
   session.regenerate(); // a new id at login: a planted pre-login id is worthless (fixation)
@@ -236,6 +278,7 @@ async function callback(context: HandlerContext, request: Request): Promise<Resp
   if (claims) setField(session, 'idTokenClaims', claims);
   setField(session, 'csrf', newCsrfToken()); // a new one at login, like the session id
   const cookies = await context.sessions.commit(session);
+  context.config.observer.emit({ type: 'login.succeeded', host: context.tokenHost });
   return redirect(transaction.returnTo, [...opened.clear, ...cookies], {
     'referrer-policy': 'no-referrer',
   });
@@ -254,39 +297,39 @@ function verifiedClaims(context: HandlerContext, client: OAuth2Session): OpenIDC
   return claims;
 }
 
-/** Only enumerated names reach the log (`IdTokenError.check`: `signature`, `nonce`, ...). */
-const CHECK_NAME = /^[a-z_]{1,32}$/;
-
 /**
- * One log line for a refused ID token, naming the rule it broke and where (login or refresh),
- * never the token or its claims: the user sees only that the login failed.
+ * The page of a failed callback, and its one event (`login.failed`, with the page's code; for a
+ * refused ID token, the rule it broke, never the token or its claims).
  */
-function reportRefusedIdToken(
+function failurePage(
   context: HandlerContext,
-  error: OAuth2Error,
-  during: 'login' | 'refresh',
-): void {
-  if (error.code !== 'OAUTH_INVALID_ID_TOKEN') return;
-  const raw = (error as { check?: unknown }).check;
-  const check = typeof raw === 'string' && CHECK_NAME.test(raw) ? raw : 'unknown';
-  context.config.logger.warn(
-    { code: error.code, check, during },
-    `id token refused at ${during}: ${check}`,
+  failure: LoginFailure,
+  clear: string[],
+  check?: string | undefined,
+): Response {
+  const { status, content } = failure;
+  const code = content.code ?? 'unknown_error';
+  context.config.observer.emit({ type: 'login.failed', code, status, ...(check ? { check } : {}) });
+  const retryPath = context.config.loginPath;
+  return renderPage(
+    context.config.pages,
+    'error',
+    status,
+    { status, ...content, retryPath },
+    {
+      setCookies: clear,
+    },
   );
 }
 
-function failurePage(context: HandlerContext, failure: LoginFailure, clear: string[]): Response {
-  const retryPath = context.config.loginPath;
-  return errorPage(failure.status, { ...failure.content, retryPath }, clear);
-}
-
 async function logout(context: HandlerContext, request: Request): Promise<Response> {
-  if (!isDirectRequest(request)) return logoutRefused(request);
+  if (!isDirectRequest(request)) return logoutRefused(context, request);
   const session = await context.sessions.load(request);
   const token = getField(session, 'token');
   // A POST must be the app's own form; one that finds nothing to end changes nothing anyway.
   const guarded = request.method === 'POST' && !session.empty;
-  if (guarded && !(await isOwnLogoutForm(context, request, session))) return logoutRefused(request);
+  if (guarded && !(await isOwnLogoutForm(context, request, session)))
+    return logoutRefused(context, request);
   session.destroy();
   const cookies = await context.sessions.commit(session);
   if (!token) return redirect(context.config.afterLogoutPath, cookies);
@@ -310,8 +353,8 @@ function endSessionLocation(context: HandlerContext, token: Token): string | und
     const state = postLogoutRedirectUri ? randomString(defaults.stateBytes) : undefined;
     return client?.endSessionUrl({ postLogoutRedirectUri, state })?.href;
   } catch (error) {
-    const code = error instanceof OAuth2Error ? error.code : 'error';
-    context.config.logger.warn({ code }, `end-session redirect skipped: ${code}`);
+    const code = error instanceof OAuth2Error ? error.code : errorCode(error);
+    context.config.observer.emit({ type: 'logout.end_session_skipped', code });
     return undefined;
   }
 }
@@ -330,8 +373,9 @@ async function isOwnLogoutForm(
 }
 
 /** The page for a logout another site asked for: 403, nothing changed. */
-function logoutRefused(request: Request): Response {
-  return errorPage(403, {
+function logoutRefused(context: HandlerContext, request: Request): Response {
+  return renderPage(context.config.pages, 'error', 403, {
+    status: 403,
     title: 'Logout refused',
     message:
       'This logout request did not come from this site, so you are still logged in. To log out, use the button on this site.',
@@ -351,8 +395,8 @@ async function endGrant(context: HandlerContext, token: Token): Promise<void> {
     await revokeAtLogout({
       client: (held) => newClient(context, { token: held }),
       token,
-      host: hostOf(endpoint),
-      logger: context.config.logger,
+      host: hostOf(endpoint, 'the revocation endpoint'),
+      observer: context.config.observer,
       signal: AbortSignal.timeout(REVOCATION_WAIT_MS),
     });
   }
@@ -360,11 +404,12 @@ async function endGrant(context: HandlerContext, token: Token): Promise<void> {
   if (onLogout) await ignoringFailure(() => onLogout(token));
 }
 
-function hostOf(url: string): string {
+/** An endpoint's host, for events; `fallback` when it has none. */
+function hostOf(url: string | undefined, fallback: string): string {
   try {
-    return new URL(url).host;
+    return url === undefined ? fallback : new URL(url).host;
   } catch {
-    return 'the revocation endpoint';
+    return fallback;
   }
 }
 
@@ -401,8 +446,9 @@ async function withClient(
   try {
     response = await route(client, routeContext);
   } catch (error) {
+    // The refresh that ended it was reported where it was made (once, however many requests
+    // shared it).
     if (!endsSession(error)) throw error;
-    reportRefusedIdToken(context, error as OAuth2Error, 'refresh');
     session.destroy(); // the grant is gone: log out, so the user logs in again
     return unauthenticated(context, request, await context.sessions.commit(session));
   }

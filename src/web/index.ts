@@ -24,6 +24,16 @@ export {
   logoutForm,
 } from './csrf.js';
 export type { WebMisuseCode, WebMisuseError } from './errors.js';
+export {
+  createObserver,
+  errorCode,
+  type OAuthEvent,
+  type OAuthEventHandler,
+  type Observer,
+  type ObserverOptions,
+  type UnavailableCause,
+  type WaitOutcome,
+} from './events.js';
 export { type FetchSite, fetchSite, isDirectRequest, originMatches } from './fetch-metadata.js';
 export {
   type AuthenticatedRoute,
@@ -35,7 +45,14 @@ export {
   type ProviderEndpoints,
   type RouteContext,
 } from './handlers.js';
-export { consoleLogger, type HandlerLogger } from './logger.js';
+export {
+  consoleLogger,
+  type HandlerLogger,
+  type Logger,
+  type LogLevel,
+  type LogMethod,
+  silentLogger,
+} from './logger.js';
 export {
   type LoginTransaction,
   LoginTransactions,
@@ -49,6 +66,7 @@ export {
   type ReplayGuard,
   TRANSACTION_TTL_SECONDS,
 } from './login-transaction.js';
+export { prefersHtml } from './media-preference.js';
 export type {
   OpenIDClaims,
   OpenIDClient,
@@ -56,6 +74,24 @@ export type {
   OpenIDEndSession,
   OpenIDLogin,
 } from './openid.js';
+export {
+  DEFAULT_PAGES,
+  describeExpiry,
+  type ErrorPageData,
+  type LoggedOutPageData,
+  PAGE_STYLE,
+  type PageContext,
+  type PageData,
+  type PageKind,
+  type PageRenderers,
+  type PageResponseOptions,
+  type ProfilePageData,
+  pageDocument,
+  pagePolicy,
+  pageResponse,
+  renderPage,
+  type UnavailablePageData,
+} from './pages.js';
 export {
   type CoordinatedSession,
   InProcessRefreshCoordinator,
@@ -106,3 +142,4 @@ export {
   SessionStoreUnavailableError,
 } from './stores/index.js';
 export { DEFAULT_BASE_URL } from './trusted-url.js';
+export { safeImageUrl, type UserProfile, userProfile } from './user-profile.js';

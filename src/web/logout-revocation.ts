@@ -13,7 +13,7 @@ import { OAuth2Error } from '../errors.js';
 import type { TokenTypeHint } from '../revocation.js';
 import type { OAuth2Session } from '../session.js';
 import type { Token } from '../token.js';
-import type { HandlerLogger } from './logger.js';
+import { errorCode, type Observer } from './events.js';
 
 /** What {@link revokeAtLogout} needs. */
 export interface LogoutRevocation {
@@ -22,13 +22,11 @@ export interface LogoutRevocation {
   token: Token;
   /** The revocation endpoint's host, for the log line. */
   host: string;
-  logger: HandlerLogger;
+  /** Where a failure is reported (`logout.revocation_failed`). */
+  observer: Observer;
   /** Bounds both calls together: logout must not hang on a slow provider. */
   signal: AbortSignal;
 }
-
-/** Only RFC-shaped codes are logged (a provider's `error` is its own text). */
-const SAFE_CODE = /^[a-z0-9_.-]{1,64}$/i;
 
 /** The values to revoke, in order: the refresh token first (it ends the grant). */
 export function revocationOrder(token: Token): TokenTypeHint[] {
@@ -66,21 +64,12 @@ function isUnsupportedTokenType(error: unknown): boolean {
   return error instanceof OAuth2Error && error.error === 'unsupported_token_type';
 }
 
-/** The one log line: the code and the host, never the token or the server's free text. */
+/** The one event (and log line): the code and the host, never the token or the server's free text. */
 function report(call: LogoutRevocation, hint: TokenTypeHint, error: unknown): void {
-  const code = errorCode(error);
-  const message = `logout: revoking the ${hint} at ${call.host} failed (${code}); the session ended anyway`;
-  call.logger.warn(
-    { event: 'oauth2.logout.revocation_failed', host: call.host, hint, code },
-    message,
-  );
-}
-
-/** A short code for an error: the server's RFC code, the core's code, or the error's name. */
-export function errorCode(error: unknown): string {
-  if (error instanceof OAuth2Error) {
-    return error.error && SAFE_CODE.test(error.error) ? error.error : error.code;
-  }
-  if (error instanceof Error && SAFE_CODE.test(error.name)) return error.name;
-  return 'unknown_error';
+  call.observer.emit({
+    type: 'logout.revocation_failed',
+    host: call.host,
+    hint,
+    code: errorCode(error),
+  });
 }

@@ -12,6 +12,7 @@ import { type InvalidGrantError, OAuth2Error, TimeoutError } from '../errors.js'
 import type { RefreshCoordinator } from '../options.js';
 import { timingSafeEqual } from '../random.js';
 import type { Token } from '../token.js';
+import { NO_OBSERVER, type Observer, type WaitOutcome } from './events.js';
 import type { OpenIDClaims } from './openid.js';
 import { claimsOf, tokenOf, withField } from './session-schema.js';
 import { isFinalRefusal, SharedRefreshes } from './shared-refresh.js';
@@ -121,13 +122,15 @@ function sharedFor(store: SessionStore): SharedRefreshes<RefreshResult> {
  * again. A session that disappeared meanwhile (logged out, or refused by another process)
  * is a {@link SessionEndedError} without any token request, so it is cleared only once.
  * Requests of this process for the same session and stale token join one coordination, so
- * one process takes the lock and polls the store once, not per request.
+ * one process takes the lock and polls the store once, not per request. Each wait for another
+ * process is reported to `observer` (`refresh.waited`, with how long and how it ended).
  */
 export function storeRefreshCoordinator(
   target: CoordinatedSession,
   options: RefreshCoordinationOptions = {},
+  observer: Observer = NO_OBSERVER,
 ): RefreshCoordinator {
-  const coordinate = storedSessionRefresh(target, options);
+  const coordinate = storedSessionRefresh(target, options, observer);
   const shared = sharedFor(target.store);
   return async (refresh, stale) => {
     const key = storedRefreshKey(target, stale);
@@ -144,6 +147,7 @@ export function storeRefreshCoordinator(
 export function storedSessionRefresh(
   target: StoredSession,
   options: RefreshCoordinationOptions = {},
+  observer: Observer = NO_OBSERVER,
 ): SessionRefresher {
   const lock = target.store.refreshLock;
   if (!lock) return (refresh, stale) => refreshAsHolder(target, refresh, stale);
@@ -155,21 +159,39 @@ export function storedSessionRefresh(
   };
   const key = `oauth2-refresh:${target.id}`;
   return async (refresh, stale) => {
-    const deadline = Date.now() + timing.maxWaitMs;
+    const started = Date.now();
+    const deadline = started + timing.maxWaitMs;
+    // Reported once the wait is over, however it ended: how long requests queue behind another
+    // process's refresh is what an operator tunes `maxWaitMs` and `lockTtlMs` by.
+    let waited = false;
+    const waitEnded = (outcome: WaitOutcome) => {
+      if (waited)
+        observer.emit({ type: 'refresh.waited', waitedMs: Date.now() - started, outcome });
+    };
     for (;;) {
       const owner = await lock.acquire(key, timing.lockTtlMs);
       if (owner !== null) {
+        waitEnded('acquired');
         try {
           return await refreshAsHolder(target, refresh, stale);
         } finally {
           await lock.release(key, owner);
         }
       }
+      waited = true;
       await sleep(timing.pollIntervalMs);
-      const current = await currentResult(target);
-      if (!sameToken(current.token, stale)) return current;
-      if (Date.now() >= deadline)
+      const current = await currentResult(target).catch((error: unknown) => {
+        if (error instanceof SessionEndedError) waitEnded('ended');
+        throw error;
+      });
+      if (!sameToken(current.token, stale)) {
+        waitEnded('adopted');
+        return current;
+      }
+      if (Date.now() >= deadline) {
+        waitEnded('timed_out');
         throw new RefreshCoordinationTimeoutError('refresh coordination timed out');
+      }
     }
   };
 }

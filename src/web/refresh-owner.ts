@@ -21,6 +21,7 @@
 
 import type { RefreshCoordinator } from '../options.js';
 import type { Token } from '../token.js';
+import { errorCode, idTokenCheck, NO_OBSERVER, type Observer } from './events.js';
 import type { OpenIDClaims } from './openid.js';
 import {
   type RefreshCoordinationOptions,
@@ -32,7 +33,7 @@ import {
 } from './refresh-coordinator.js';
 import { setField } from './session-schema.js';
 import type { Session, SessionManager } from './sessions.js';
-import { SharedRefreshes } from './shared-refresh.js';
+import { isFinalRefusal, SharedRefreshes } from './shared-refresh.js';
 
 /** The client options by which one request's session refreshes and keeps the new token. */
 export interface SessionRefresh {
@@ -49,15 +50,30 @@ export type ClaimsAfterRefresh = (token: Token) => OpenIDClaims | undefined;
 
 const noClaims: ClaimsAfterRefresh = () => undefined;
 
+/** Where a {@link RefreshOwner} reports each refresh it makes. */
+export interface RefreshReporting {
+  observer: Observer;
+  /** The token endpoint's host, named in the events. */
+  host: string;
+}
+
+const UNREPORTED: RefreshReporting = { observer: NO_OBSERVER, host: 'the token endpoint' };
+
 /** Owns the refreshes of one `createOAuthHandlers`: one table shared by all of its requests. */
 export class RefreshOwner {
   readonly #shared = new SharedRefreshes<RefreshResult>();
   readonly #sessions: SessionManager;
   readonly #timing: RefreshCoordinationOptions | undefined;
+  readonly #reporting: RefreshReporting;
 
-  constructor(sessions: SessionManager, timing?: RefreshCoordinationOptions) {
+  constructor(
+    sessions: SessionManager,
+    timing?: RefreshCoordinationOptions,
+    reporting: RefreshReporting = UNREPORTED,
+  ) {
     this.#sessions = sessions;
     this.#timing = timing;
+    this.#reporting = reporting;
   }
 
   /**
@@ -77,10 +93,10 @@ export class RefreshOwner {
     target: StoredSession,
     claimsAfter: ClaimsAfterRefresh,
   ): SessionRefresh {
-    const coordinate = storedSessionRefresh(target, this.#timing);
+    const coordinate = storedSessionRefresh(target, this.#timing, this.#reporting.observer);
     return adopting(session, { stored: true }, (refresh, stale) =>
       this.#shared.share(`store\n${storedRefreshKey(target, stale)}`, () =>
-        coordinate(withClaims(refresh, stale, claimsAfter), stale),
+        coordinate(this.#withClaims(refresh, stale, claimsAfter), stale),
       ),
     );
   }
@@ -91,10 +107,33 @@ export class RefreshOwner {
     return adopting(session, { stored: false }, (refresh, stale) =>
       this.#shared.share(
         `cookie\n${stale.access_token}`,
-        withClaims(refresh, stale, claimsAfter),
+        this.#withClaims(refresh, stale, claimsAfter),
         SHARED_RESULT_MS,
       ),
     );
+  }
+
+  /** {@link withClaims}, each refresh it makes reported once (the shared ones are not again). */
+  #withClaims(
+    refresh: () => Promise<Token>,
+    stale: Token,
+    claimsAfter: ClaimsAfterRefresh,
+  ): () => Promise<RefreshResult> {
+    const { observer, host } = this.#reporting;
+    const start = withClaims(refresh, stale, claimsAfter);
+    return async () => {
+      try {
+        const result = await start();
+        observer.emit({ type: 'refresh.succeeded', host });
+        return result;
+      } catch (error) {
+        const code = errorCode(error);
+        const check = idTokenCheck(error);
+        const final = isFinalRefusal(error);
+        observer.emit({ type: 'refresh.failed', host, code, final, ...(check ? { check } : {}) });
+        throw error;
+      }
+    };
   }
 }
 

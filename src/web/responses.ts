@@ -1,5 +1,5 @@
 /**
- * The few Responses the handlers answer: redirects, the error page, plain text, HTML pages, and
+ * The few Responses the handlers answer: redirects, plain text, JSON, HTML pages, and
  * adding `Set-Cookie` values to a route's Response. The one place the anti-framing headers are
  * set: every page the handlers (and an app using {@link htmlResponse}) answer carries them.
  *
@@ -71,7 +71,7 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
 }
 
-/** What the error page shows; every field is escaped. */
+/** What the error page shows (see `ErrorPageData` in ./pages.ts); every field is escaped. */
 export interface ErrorPageContent {
   title: string;
   message: string;
@@ -79,21 +79,6 @@ export interface ErrorPageContent {
   code?: string | undefined;
   /** Where "Try again" leads. */
   retryPath: string;
-}
-
-/** The login error page: escaped, uncacheable, no scripts, no referrer. */
-export function errorPage(
-  status: number,
-  content: ErrorPageContent,
-  setCookies: readonly string[] = [],
-): Response {
-  const code = content.code ? `<p><code>${escapeHtml(content.code)}</code></p>` : '';
-  const html = `<!doctype html><html><head><meta charset="utf-8"><title>${escapeHtml(content.title)}</title></head><body><h1>${escapeHtml(content.title)}</h1><p>${escapeHtml(content.message)}</p>${code}<p><a href="${escapeHtml(content.retryPath)}">Try again</a></p></body></html>`;
-  return htmlResponse(status, html, setCookies, {
-    // No scripts, styles or images at all on top of the framing rule.
-    'content-security-policy': `default-src 'none'; ${FRAMING_HEADERS['content-security-policy']}`,
-    'referrer-policy': 'no-referrer',
-  });
 }
 
 /**

@@ -344,3 +344,57 @@ describe('README: Quick start', () => {
     expect(report.join('\n')).toBe('');
   });
 });
+
+/** GitHub's anchor for a heading: lowercase, punctuation dropped, spaces as hyphens. */
+const slug = (heading: string) =>
+  heading
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N} _-]/gu, '')
+    .replace(/ /g, '-');
+
+/** The anchors of a Markdown file's headings (a repeated heading gets `-1`, `-2`, ...). */
+function anchorsOf(markdown: string): Set<string> {
+  const anchors = new Set<string>();
+  const seen = new Map<string, number>();
+  let fenced = false;
+  for (const line of markdown.split('\n')) {
+    if (line.startsWith('```')) fenced = !fenced;
+    const heading = !fenced && /^#{1,6} (.+)$/.exec(line);
+    if (!heading) continue;
+    const base = slug(heading[1] ?? '');
+    const count = seen.get(base) ?? 0;
+    seen.set(base, count + 1);
+    anchors.add(count === 0 ? base : `${base}-${count}`);
+  }
+  return anchors;
+}
+
+describe('README and docs/: links', () => {
+  it('every relative link names a file that exists and, with #, one of its headings', () => {
+    const pages = [
+      'README.md',
+      ...readdirSync(join(ROOT, 'docs'))
+        .filter((f) => f.endsWith('.md'))
+        .map((f) => `docs/${f}`),
+    ];
+    const broken: string[] = [];
+    for (const page of pages) {
+      const text = read(page);
+      for (const [, target = ''] of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+        if (/^[a-z]+:/.test(target)) continue; // https:, mailto:
+        const [path = '', anchor] = target.split('#');
+        const file = path === '' ? page : relative(ROOT, resolve(ROOT, dirname(page), path));
+        let linked: string;
+        try {
+          linked = read(file);
+        } catch {
+          broken.push(`${page}: ${target} (no such file)`);
+          continue;
+        }
+        if (anchor !== undefined && !anchorsOf(linked).has(anchor))
+          broken.push(`${page}: ${target} (no such heading)`);
+      }
+    }
+    expect(broken).toEqual([]);
+  });
+});

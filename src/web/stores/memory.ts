@@ -5,6 +5,7 @@
  */
 
 import { checkNumber } from '../../errors.js';
+import { createObserver, type Observer, type ObserverOptions } from '../events.js';
 import {
   assertKey,
   assertLockTtl,
@@ -16,8 +17,11 @@ import {
 import { randomBase64url } from './id.js';
 import type { RefreshLock, SessionData, SessionStore } from './store.js';
 
-/** Options of {@link MemoryStore}. */
-export interface MemoryStoreOptions {
+/**
+ * Options of {@link MemoryStore}. `logger` (pino's shape) gets one `warn` line the first time
+ * the store is full and starts evicting live sessions (`oauth2.store.full`); `onEvent` too.
+ */
+export interface MemoryStoreOptions extends ObserverOptions {
   /** Most sessions kept; past it, the oldest written is evicted. Default 10 000 sessions. */
   maxEntries?: number | undefined;
   /** The clock, in epoch milliseconds; pass one to test expiry without waiting. Default `Date.now`. */
@@ -51,6 +55,8 @@ export class MemoryStore implements SessionStore {
   readonly #entries = new Map<string, Entry>();
   readonly #maxEntries: number;
   readonly #now: () => number;
+  readonly #observer: Observer;
+  #reportedFull = false;
   /** An in-process lock with expiry and owner token. */
   readonly refreshLock: MemoryRefreshLock;
 
@@ -59,6 +65,7 @@ export class MemoryStore implements SessionStore {
     checkNumber(maxEntries, 'maxEntries must be a positive integer', { min: 1, integer: true });
     this.#maxEntries = maxEntries;
     this.#now = options.now ?? MEMORY_STORE_DEFAULTS.now;
+    this.#observer = createObserver(options.logger, options.onEvent);
     this.refreshLock = new MemoryRefreshLock(this.#now);
   }
 
@@ -125,6 +132,10 @@ export class MemoryStore implements SessionStore {
     if (this.sweep() > 0) return;
     const oldest = this.#entries.keys().next();
     if (!oldest.done) this.#entries.delete(oldest.value);
+    // Once: a store at its limit stays there, and every write from now on evicts a live session.
+    if (this.#reportedFull) return;
+    this.#reportedFull = true;
+    this.#observer.emit({ type: 'store.full', store: 'memory', maxEntries: this.#maxEntries });
   }
 }
 

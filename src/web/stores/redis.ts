@@ -7,6 +7,7 @@
 
 import { Redis } from 'ioredis';
 import { misuse } from '../../errors.js';
+import { createObserver, type Observer, type ObserverOptions } from '../events.js';
 import {
   assertKey,
   assertLockTtl,
@@ -27,8 +28,13 @@ export { newSessionId } from './id.js';
 export type { RefreshLock, SessionData, SessionStore } from './store.js';
 export { SessionStoreUnavailableError } from './store.js';
 
-/** Options of {@link RedisStore}. */
-export interface RedisStoreOptions {
+/**
+ * Options of {@link RedisStore}. `logger` (pino's shape) gets one `error` line when Redis becomes
+ * unreachable (`oauth2.store.unavailable`, with its host, port and the reason) and one `info`
+ * line when it answers again (`oauth2.store.recovered`), never one per failed command or
+ * reconnection attempt, and never the password or the URL; `onEvent` gets the same events.
+ */
+export interface RedisStoreOptions extends ObserverOptions {
   /** Prefix of every key this store writes. Default `'oauth2-session:'`. */
   prefix?: string | undefined;
   /**
@@ -151,23 +157,76 @@ function waitForEvent(client: Redis, events: string[], timeoutMs: number): Promi
 }
 
 /**
+ * Where a client's outages are reported: once when it becomes unreachable, once when it
+ * answers again, whatever the number of failed commands and reconnection attempts between.
+ */
+class OutageWatch {
+  #down = false;
+  readonly #place: { store: string; host?: string; port?: number };
+
+  constructor(
+    client: Redis,
+    private readonly observer: Observer,
+  ) {
+    this.#place = placeOf(client);
+  }
+
+  down(error: SessionStoreUnavailableError): void {
+    if (this.#down) return;
+    this.#down = true;
+    const reason = error.message.replace(/^redis unavailable: /, '');
+    this.observer.emit({ type: 'store.unavailable', ...this.#place, reason });
+  }
+
+  up(): void {
+    if (!this.#down) return;
+    this.#down = false;
+    this.observer.emit({ type: 'store.recovered', ...this.#place });
+  }
+}
+
+/**
+ * The store's place in events: `redis`, its host and port (from the client's options, which
+ * ioredis fills from the URL), never the URL itself (it may carry a password).
+ */
+function placeOf(client: Redis): { store: string; host?: string; port?: number } {
+  const { host, port, path } = client.options ?? {};
+  if (typeof path === 'string' && path !== '') return { store: 'redis', host: 'unix socket' };
+  const place: { store: string; host?: string; port?: number } = { store: 'redis' };
+  if (typeof host === 'string') place.host = host;
+  if (typeof port === 'number') place.port = port;
+  return place;
+}
+
+/**
  * Runs Redis calls on one client: waits out a connection in progress, then maps any failure to
- * {@link SessionStoreUnavailableError}.
+ * {@link SessionStoreUnavailableError}; an unreachable client is reported to the watch.
  */
 class Runner {
   constructor(
     readonly client: Redis,
     private readonly connectWaitMs: number,
+    private readonly watch?: OutageWatch | undefined,
   ) {}
 
   async run<T>(op: (client: Redis) => Promise<T>): Promise<T> {
+    let result: T;
     try {
       await whenConnected(this.client, this.connectWaitMs);
-      return await op(this.client);
+      result = await op(this.client);
     } catch (error) {
-      throw toUnavailable(error);
+      const unavailable = toUnavailable(error);
+      if (isOutage(error)) this.watch?.down(unavailable);
+      throw unavailable;
     }
+    this.watch?.up();
+    return result;
   }
+}
+
+/** A reply error (WRONGTYPE, OOM, ...) comes from a Redis that answers: not an outage. */
+function isOutage(error: unknown): boolean {
+  return !(error instanceof Error && error.name === 'ReplyError');
 }
 
 /**
@@ -207,8 +266,9 @@ export class RedisStore implements SessionStore {
       throw misuse('prefix must be a string', 'ERR_INVALID_ARG_TYPE');
     this.#ownsClient = typeof redis === 'string';
     this.client = typeof redis === 'string' ? createClient(redis, options) : redis;
-    if (this.#ownsClient) watchErrors(this.client, options.onError);
-    this.#redis = new Runner(this.client, waitMs(options));
+    const watch = new OutageWatch(this.client, createObserver(options.logger, options.onEvent));
+    if (this.#ownsClient) watchErrors(this.client, options.onError, watch);
+    this.#redis = new Runner(this.client, waitMs(options), watch);
     this.#closeWaitMs = waitMs(options);
     this.refreshLock = new RedisRefreshLock(this.client, `${this.prefix}lock:`, options);
   }
@@ -286,10 +346,20 @@ function createClient(url: string, options: RedisStoreOptions): Redis {
 
 /**
  * Listens to the client's `error` events: without a listener ioredis prints every reconnection
- * failure to the console; with one, the app decides (it gets the reason only, never a secret).
+ * failure to the console; with one, the app decides (it gets the reason only, never a secret),
+ * and the watch reports the outage once. `ready` ends it.
  */
-function watchErrors(client: Redis, onError: RedisStoreOptions['onError']): void {
-  client.on('error', (error: unknown) => onError?.(toUnavailable(error)));
+function watchErrors(
+  client: Redis,
+  onError: RedisStoreOptions['onError'],
+  watch: OutageWatch,
+): void {
+  client.on('error', (error: unknown) => {
+    const unavailable = toUnavailable(error);
+    watch.down(unavailable);
+    onError?.(unavailable);
+  });
+  client.on('ready', () => watch.up());
 }
 
 /**
