@@ -7,17 +7,19 @@
  * | `PORT` | where the app listens | 5000 |
  * | `HOST` | interface to listen on (not in the contract; a convenience) | 127.0.0.1 |
  * | `APP_URL` | the app's public origin: https makes cookies Secure with the `__Host-` prefix; a POST logout must come from it (not in the original contract) | `OAUTH_REDIRECT_URI`'s origin, else the listening address |
+ * | `OAUTH_PROVIDER` | a preset of `oauth2-session/providers` by id (`google`, `strava`, ...; the list is `PRESET_IDS` in ./presets.ts): its endpoints, quirks, default scopes and user endpoint; an unknown id stops the start; any id but `github` needs `OAUTH_CLIENT_ID` | `github` (unset: GitHub-shaped endpoints get the GitHub preset, others plain OAuth 2.0) |
  * | `OAUTH_CLIENT_ID`, `OAUTH_CLIENT_SECRET` | the registered client | unset: the built-in dev provider |
- * | `OAUTH_ISSUER` | discover the provider from this issuer (OpenID Connect Discovery) at start-up and sign users in as an OpenID Connect relying party: ID tokens verified, `/profile` answers userinfo, logout through the provider's end-session endpoint; needs `OAUTH_CLIENT_ID` and `OAUTH_REDIRECT_URI` | unset (plain OAuth 2.0) |
- * | `OAUTH_AUTHORIZE_URL`, `OAUTH_TOKEN_URL`, `OAUTH_USER_URL` | provider endpoints; with `OAUTH_ISSUER`, each replaces the discovered one (`OAUTH_USER_URL` the userinfo endpoint) | GitHub's; with `OAUTH_ISSUER`, the discovered ones |
+ * | `OAUTH_ISSUER` | with `OAUTH_PROVIDER`: the tenant, domain or realm of the presets that take one (`microsoft`, `okta`, `auth0`, `keycloak`, `cognito`, `salesforce`; the table in ./presets.ts), nothing is discovered. Without `OAUTH_PROVIDER`: discover the provider from this issuer (OpenID Connect Discovery) at start-up and sign users in as an OpenID Connect relying party: ID tokens verified, `/profile` answers userinfo, logout through the provider's end-session endpoint; needs `OAUTH_CLIENT_ID` and `OAUTH_REDIRECT_URI` | unset (plain OAuth 2.0) |
+ * | `OAUTH_AUTHORIZE_URL`, `OAUTH_TOKEN_URL`, `OAUTH_USER_URL` | provider endpoints; with `OAUTH_PROVIDER`, each replaces the preset's (and their hosts are where the preset's other endpoints and API headers go); with `OAUTH_ISSUER` alone, each replaces the discovered one (`OAUTH_USER_URL` the userinfo endpoint) | GitHub's; the preset's; with `OAUTH_ISSUER` alone, the discovered ones |
  * | `OAUTH_REVOCATION_URL` | RFC 7009 revocation endpoint for logout (not in the original contract) | GitHub-shaped providers: GitHub's API; with `OAUTH_ISSUER`, the discovered one; others: none |
  * | `OAUTH_REDIRECT_URI` | sent when set; when unset, none is sent (like the seed); required with `OAUTH_ISSUER` | unset |
- * | `OAUTH_SCOPE` | space-separated scopes | none; with `OAUTH_ISSUER`, `openid profile email` |
+ * | `OAUTH_SCOPE` | space-separated scopes (a preset writes them its provider's way, commas for Strava) | none; with `OAUTH_PROVIDER`, the preset's defaults (enough to log in and read the profile); with `OAUTH_ISSUER` alone, `openid profile email` |
  * | `SESSION_SECRET` | sealed-cookie key material, 32+ characters | random per start, with a warning |
  * | `SESSION_STORE` | `cookie`, `memory` or `redis://...` | `cookie` |
  * | `OAUTH2_INSECURE_TRANSPORT` | `1` allows plain http to non-loopback hosts | unset |
  */
 import { randomBytes } from 'node:crypto';
+import { isPresetId, PRESET_IDS } from './presets.js';
 
 /** GitHub's OAuth app endpoints (the seed's, plus the REST API's user endpoint). */
 export const GITHUB_ENDPOINTS = Object.freeze({
@@ -36,14 +38,21 @@ export type SessionStoreSetting =
 export interface AppConfig {
   port: number;
   host: string;
+  /**
+   * `OAUTH_PROVIDER`: the preset by id; `undefined` when unset (GitHub's preset for GitHub-shaped
+   * endpoints, plain OAuth 2.0 for others, or discovery with `OAUTH_ISSUER`).
+   */
+  preset: string | undefined;
+  /** `OAUTH_ISSUER` with `OAUTH_PROVIDER`: the preset's tenant, domain or realm. */
+  tenant: string | undefined;
   /** `undefined`: start the dev provider in the same process and use its client. */
   client: { clientId: string; clientSecret: string | undefined } | undefined;
   authorizeUrl: string;
   tokenUrl: string;
   userUrl: string;
   /**
-   * `OAUTH_ISSUER`: the app discovers this provider at start-up and is an OpenID Connect relying
-   * party of it; `undefined`: plain OAuth 2.0 at the endpoint URLs above.
+   * `OAUTH_ISSUER` without `OAUTH_PROVIDER`: the app discovers this provider at start-up and is
+   * an OpenID Connect relying party of it; `undefined`: OAuth 2.0 at the endpoint URLs above.
    */
   issuer: string | undefined;
   /** The endpoint variables that were set: with an issuer, they replace the discovered endpoints. */
@@ -188,6 +197,26 @@ function readOverrides(env: AppEnv): EndpointOverrides {
   return overrides;
 }
 
+/**
+ * `OAUTH_PROVIDER`, checked against the presets; any preset but `github` needs the client it is
+ * registered as (the built-in dev provider is GitHub-shaped).
+ */
+function readPreset(env: AppEnv): string | undefined {
+  const id = nonEmpty(env.OAUTH_PROVIDER);
+  if (id === undefined) return undefined;
+  if (!isPresetId(id))
+    throw configError(
+      `OAUTH_PROVIDER ${JSON.stringify(id)} is not a preset; one of: ${PRESET_IDS.join(', ')}`,
+      'ERR_UNKNOWN_PROVIDER',
+    );
+  if (id !== 'github' && !nonEmpty(env.OAUTH_CLIENT_ID))
+    throw configError(
+      `OAUTH_PROVIDER=${id} needs OAUTH_CLIENT_ID (the client registered with the provider)`,
+      'ERR_CLIENT_ID_REQUIRED',
+    );
+  return id;
+}
+
 function readScope(value: string | undefined, issuer: string | undefined): string[] {
   const scope = (value ?? '').split(/\s+/).filter(Boolean);
   return scope.length === 0 && issuer ? [...OPENID_DEFAULT_SCOPE] : scope;
@@ -201,9 +230,13 @@ function readScope(value: string | undefined, issuer: string | undefined): strin
  */
 export function readConfig(env: AppEnv): AppConfig {
   const { secret, generated } = readSecret(env.SESSION_SECRET);
-  const issuer = readIssuer(env);
+  const preset = readPreset(env);
+  // With a preset, OAUTH_ISSUER is its tenant; alone, it is the issuer to discover.
+  const issuer = preset === undefined ? readIssuer(env) : undefined;
   const overrides = readOverrides(env);
   return {
+    preset,
+    tenant: preset === undefined ? undefined : nonEmpty(env.OAUTH_ISSUER),
     port: readPort(env.PORT),
     host: nonEmpty(env.HOST) ?? '127.0.0.1',
     client: readClient(env),

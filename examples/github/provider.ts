@@ -2,9 +2,11 @@
  * Which provider the example app talks to: the one the environment names, or, with no
  * `OAUTH_CLIENT_ID`, the built-in GitHub-compatible dev provider started in this process. The
  * provider is a preset (`oauth2-session/providers`): its server description, its quirks and
- * its user endpoint, all reached through the handlers. With `OAUTH_ISSUER`, the server
- * description is discovered at start-up (`oauth2-session/oidc`, loaded only then) and the app
- * signs users in as an OpenID Connect relying party.
+ * its user endpoint, all reached through the handlers. `OAUTH_PROVIDER` picks the preset by id
+ * (./presets.ts); without it, GitHub-shaped endpoints get GitHub's and others a plain one. With
+ * `OAUTH_ISSUER` alone, the server description is discovered at start-up
+ * (`oauth2-session/oidc`, loaded only then) and the app signs users in as an OpenID Connect
+ * relying party.
  */
 import { randomBytes } from 'node:crypto';
 import type { AuthorizationServer } from 'oauth2-session';
@@ -13,6 +15,7 @@ import { envProxyFetch } from 'oauth2-session/node';
 import { definePreset, githubProvider, type ProviderPreset } from 'oauth2-session/providers';
 import type { OpenIDLogin } from 'oauth2-session/web';
 import type { AppConfig, EndpointOverrides } from './config.js';
+import { presetById } from './presets.js';
 
 /** The OAuth side of the app, settled. */
 export interface ResolvedProvider {
@@ -94,7 +97,14 @@ async function startOwnProvider(): Promise<ResolvedProvider> {
 export async function resolveProvider(config: AppConfig): Promise<ResolvedProvider> {
   if (!config.client) return startOwnProvider();
   if (config.issuer) return discoverProvider(config, config.client, config.issuer);
-  return { ...config.client, preset: presetFor(config), devProvider: undefined, openid: undefined };
+  const preset = config.preset
+    ? presetById(config.preset, {
+        ...config.endpointOverrides,
+        tenant: config.tenant,
+        userAgent: USER_AGENT,
+      })
+    : presetFor(config);
+  return { ...config.client, preset, devProvider: undefined, openid: undefined };
 }
 
 /** The deadline of the discovery request at start-up, in milliseconds. */

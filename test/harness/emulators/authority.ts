@@ -117,9 +117,15 @@ export class Authority {
   #grants = 0;
   /** The emulator's clock, epoch milliseconds (a test may move it). */
   now: () => number = Date.now;
+  /**
+   * The lifetime of access tokens issued from now on, in seconds (`undefined`: no expiry); the
+   * provider's documented one unless a test shortens it to see a client refresh.
+   */
+  accessTokenSeconds: number | undefined;
 
   constructor(options: AuthorityOptions) {
     this.#options = options;
+    this.accessTokenSeconds = options.accessTokenSeconds;
     this.#clients = new Map(options.clients.map((c) => [c.clientId, c]));
   }
 
@@ -198,7 +204,7 @@ export class Authority {
     { refresh = true }: { refresh?: boolean | undefined } = {},
   ): IssuedTokens {
     const prefix = this.#options.tokenPrefix ?? '';
-    const seconds = this.#options.accessTokenSeconds;
+    const seconds = this.accessTokenSeconds;
     const access = `${prefix}${randomToken()}`;
     const expiresAt = seconds === undefined ? undefined : this.now() + seconds * 1000;
     this.#access.set(access, { grant, expiresAt, spent: false });

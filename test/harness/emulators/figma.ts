@@ -18,7 +18,7 @@
  * Undocumented, assumed (as the preset's file lists them): errors of the OAuth endpoints in the
  * REST API's `{"error": true, "status", "message"}` shape; space- or comma-separated scopes both
  * read; PKCE with `S256` honoured when sent; the refresh answer without a new refresh token;
- * 90-day access tokens unless `accessTokenSeconds` says otherwise; no revocation endpoint.
+ * 90-day access tokens; no revocation endpoint.
  */
 import {
   Authority,
@@ -65,12 +65,6 @@ const SCOPES = new Set([
 const figmaError = (status: number, message: string) =>
   json(status, { error: true, status, message });
 
-/** What {@link startFigma} may be told besides its clients. */
-export interface FigmaEmulatorOptions {
-  /** Access token lifetime in seconds; default 90 days. */
-  accessTokenSeconds?: number | undefined;
-}
-
 /**
  * Starts the Figma emulator on a free loopback port (the authorization page, the OAuth API and
  * the REST API on one origin), with `clients` registered.
@@ -81,13 +75,10 @@ export interface FigmaEmulatorOptions {
  * const preset = figmaProvider({ baseUrl: http.origin, apiUrl: http.origin });
  * ```
  */
-export async function startFigma(
-  clients: readonly EmulatedClient[],
-  options: FigmaEmulatorOptions = {},
-) {
+export async function startFigma(clients: readonly EmulatedClient[]) {
   const authority = new Authority({
     clients,
-    accessTokenSeconds: options.accessTokenSeconds ?? 90 * 24 * 3600,
+    accessTokenSeconds: 90 * 24 * 3600,
     refreshTokens: 'omit',
   });
 

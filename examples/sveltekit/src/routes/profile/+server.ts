@@ -1,0 +1,12 @@
+import type { RequestHandler } from '@sveltejs/kit';
+import { auth, userUrl } from '../../lib/auth.js';
+
+/** `GET /profile`: the provider's user JSON, read with the session's token; else to login. */
+export const GET: RequestHandler = ({ request }) =>
+  auth().withClient(request, async (client) => {
+    const upstream = await client.get(userUrl());
+    return new Response(await upstream.text(), {
+      status: upstream.status,
+      headers: { 'content-type': 'application/json' },
+    });
+  });
