@@ -6,6 +6,7 @@
 
 import { misuse } from './errors.js';
 import { base64url, randomString } from './random.js';
+import { sha256 } from './sha256.js';
 
 /** RFC 7636 section 4.1: 43 to 128 characters of `[A-Za-z0-9-._~]`. */
 const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
@@ -31,6 +32,5 @@ export function assertCodeVerifier(verifier: unknown): asserts verifier is strin
  * ```
  */
 export async function codeChallengeS256(verifier: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier));
-  return base64url(new Uint8Array(digest));
+  return base64url(await sha256(new TextEncoder().encode(verifier)));
 }

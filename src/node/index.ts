@@ -8,6 +8,7 @@
  * @module oauth2-session/node
  */
 
+export { installNodeCrypto, nodeSealCrypto, nodeSha256 } from './crypto.js';
 export {
   createOAuthHandlers,
   nodeFetch,

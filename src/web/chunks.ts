@@ -60,7 +60,7 @@ export function writeChunked(
 ): string[] {
   const written = splitValue(name, value, attributes);
   const names = new Set(written.map(([n]) => n));
-  const headers = written.map(([n, v]) => serializeCookie(n, v, attributes));
+  const headers = written.map(([, header]) => header);
   return headers.concat(clearChunked(name, attributes, present, names));
 }
 
@@ -76,7 +76,10 @@ export function clearChunked(
     .map((candidate) => expireCookie(candidate, attributes));
 }
 
-/** Splits a value into [cookie name, piece] pairs that each fit the limit. */
+/**
+ * Splits a value into [cookie name, `Set-Cookie` value] pairs that each fit the limit (the one
+ * cookie of a value that fits is serialized once: measuring it is building it).
+ */
 function splitValue(
   name: string,
   value: string,
@@ -87,7 +90,7 @@ function splitValue(
     value.length <= CHUNK_LIMITS.singleValueBytes &&
     single.length < CHUNK_LIMITS.maxCookieBytes
   ) {
-    return [[name, value]];
+    return [[name, single]];
   }
   // The longest name is the last index's; sizing every piece by it keeps each under the limit.
   const overhead = serializeCookie(chunkName(name, CHUNK_LIMITS.maxChunks - 1), '', attributes);
@@ -99,8 +102,8 @@ function splitValue(
       'ERR_SESSION_TOO_LARGE',
     );
   }
-  return Array.from({ length: count }, (_, i) => [
-    chunkName(name, i),
-    value.slice(i * room, (i + 1) * room),
-  ]);
+  return Array.from({ length: count }, (_, i) => {
+    const piece = chunkName(name, i);
+    return [piece, serializeCookie(piece, value.slice(i * room, (i + 1) * room), attributes)];
+  });
 }

@@ -31,10 +31,12 @@ export type OAuthRouterPaths = OAuthRoutePaths;
 
 /** Turns an Express request into a Web Request on the trusted origin. */
 export function toWebRequest(req: ExpressRequest, origin: string, signal?: AbortSignal): Request {
-  const headers = new Headers();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-    else if (value !== undefined) headers.set(name, value);
+  const headers: [string, string][] = [];
+  // Node's own merge of repeated fields (cookies joined with `; `), then as they came.
+  for (const name in req.headers) {
+    const value = req.headers[name];
+    if (typeof value === 'string') headers.push([name, value]);
+    else if (value) for (const v of value) headers.push([name, v]);
   }
   const hasBody = req.method !== 'GET' && req.method !== 'HEAD';
   return new Request(trustedUrl(origin, req.originalUrl), {
@@ -43,6 +45,37 @@ export function toWebRequest(req: ExpressRequest, origin: string, signal?: Abort
     signal,
     ...(hasBody ? { body: streamOf(req), duplex: 'half' } : {}),
   } as RequestInit);
+}
+
+/**
+ * The Web Request of a visitor's request, whose `signal` aborts when the visitor goes away (the
+ * connection closes before the answer is written), so what the handler waits on upstream is
+ * given up too. The signal is made when first read: a Request built with a signal costs several
+ * times one without (the runtime ties the two with listeners and a finalizer), and most routes
+ * never read it. `request.signal` is the visitor's; a copy made with `new Request(request)`
+ * does not follow it (pass `request.signal` along instead, as the handlers do).
+ */
+function visitorRequest(req: ExpressRequest, res: ExpressResponse, origin: string): Request {
+  const request = toWebRequest(req, origin);
+  let left: AbortController | undefined;
+  let gone = false;
+  res.once('close', () => {
+    if (res.writableFinished) return;
+    gone = true;
+    left?.abort();
+  });
+  Object.defineProperty(request, 'signal', {
+    configurable: true,
+    enumerable: true,
+    get() {
+      if (!left) {
+        left = new AbortController();
+        if (gone) left.abort();
+      }
+      return left.signal;
+    },
+  });
+  return request;
 }
 
 /** A request body as a Web stream. */
@@ -57,15 +90,27 @@ function streamOf(req: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
   });
 }
 
-/** Writes a Web Response to Express, every `Set-Cookie` kept apart. */
+/** Statuses whose answers have no body, and so no `Content-Length` (RFC 9110 section 8.6). */
+const BODILESS: ReadonlySet<number> = new Set([204, 304]);
+
+/**
+ * Writes a Web Response to Express, every `Set-Cookie` kept apart: the body read first, then
+ * status and headers in one `writeHead` and the body in the same `end` (headers set before by
+ * other middleware are kept unless the Response names them too).
+ */
 export async function sendWebResponse(res: ExpressResponse, response: Response): Promise<void> {
-  res.status(response.status);
+  const body = response.body ? new Uint8Array(await response.arrayBuffer()) : undefined;
+  const fields: Record<string, string | string[]> = Object.create(null);
   for (const [name, value] of response.headers) {
-    if (name !== 'set-cookie') res.setHeader(name, value);
+    if (name !== 'set-cookie') fields[name] = value;
   }
   const cookies = response.headers.getSetCookie();
-  if (cookies.length > 0) res.setHeader('set-cookie', cookies);
-  res.end(response.body ? new Uint8Array(await response.arrayBuffer()) : undefined);
+  if (cookies.length > 0) fields['set-cookie'] = cookies;
+  // Framed by its length, as Node frames a whole body it is given at once (never chunked).
+  if (fields['content-length'] === undefined && !BODILESS.has(response.status))
+    fields['content-length'] = String(body?.byteLength ?? 0);
+  res.writeHead(response.status, fields);
+  res.end(body);
 }
 
 /**
@@ -82,13 +127,7 @@ export function toExpress(
 ): RequestHandler {
   const origin = trustedOrigin(options.baseUrl);
   return (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
-    // The visitor leaving (the connection closing before the answer is written) aborts the Web
-    // request's signal, so what the handler is waiting on upstream is given up too.
-    const left = new AbortController();
-    res.once('close', () => {
-      if (!res.writableFinished) left.abort();
-    });
-    handler(toWebRequest(req, origin, left.signal))
+    handler(visitorRequest(req, res, origin))
       .then((response) => sendWebResponse(res, response))
       .catch(next);
   };

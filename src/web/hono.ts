@@ -20,10 +20,15 @@ export interface HonoAdapterOptions {
   baseUrl?: string | undefined;
 }
 
-/** The raw request with its URL rebuilt on the trusted origin. */
+/**
+ * The raw request with its URL rebuilt on the trusted origin; the raw request itself when its
+ * URL is that already (the usual case: copying a Request costs more than the adapter's whole
+ * translation, its signal rewired included).
+ */
 export function trustedRequest(raw: Request, origin: string): Request {
   const url = new URL(raw.url);
-  return new Request(trustedUrl(origin, url.pathname + url.search), raw);
+  const trusted = trustedUrl(origin, url.pathname + url.search);
+  return trusted === raw.url ? raw : new Request(trusted, raw);
 }
 
 /**

@@ -1,10 +1,11 @@
 /**
- * Sealed cookies: JSON encrypted and authenticated with AES-256-GCM (Web Crypto), a key derived
+ * Sealed cookies: JSON encrypted and authenticated with AES-256-GCM, a key derived
  * by HKDF-SHA256 from each secret, a numbered key map for rotation (the newest key seals, every
  * key opens), the expiry inside the seal, and the cookie name bound as additional data so a
  * seal cannot be moved from one cookie to another.
  *
- * Format: `v1.<keyId>.<base64url iv>.<base64url ciphertext+tag>`.
+ * Format: `v1.<keyId>.<base64url iv>.<base64url ciphertext+tag>`. The cryptography is a value
+ * ({@link SealCrypto}): Web Crypto by default, `node:crypto` once `oauth2-session/node` is loaded.
  *
  * @module
  */
@@ -12,6 +13,7 @@
 import { misuse, requireOption } from '../errors.js';
 import { BoundedCache } from './bounded-cache.js';
 import { decodeBase64url, encodeBase64url } from './encoding.js';
+import { defaultSealCrypto, type SealCrypto, type SealKey } from './seal-crypto.js';
 
 /**
  * Session secrets, each at least 32 characters:
@@ -29,6 +31,11 @@ export interface SealerOptions {
   secrets: SessionSecrets;
   /** The clock in epoch milliseconds. Default `Date.now`. */
   now?: (() => number) | undefined;
+  /**
+   * HKDF and AES-256-GCM. Default {@link defaultSealCrypto}: Web Crypto, or `node:crypto` once
+   * `oauth2-session/node` is loaded (the same seals either way).
+   */
+  crypto?: SealCrypto | undefined;
 }
 
 /** What {@link Sealer.unseal} answers. Callers treat any status but `ok` as "no session". */
@@ -65,7 +72,7 @@ interface OpenedSeal {
 interface KeySet {
   /** Key id of the sealing key. */
   readonly current: string;
-  readonly keys: ReadonlyMap<string, CryptoKey>;
+  readonly keys: ReadonlyMap<string, SealKey>;
 }
 
 /**
@@ -97,7 +104,7 @@ export class Sealer {
    */
   constructor(options: SealerOptions) {
     const entries = normalizeSecrets(options.secrets);
-    this.#keys = deriveKeySet(entries);
+    this.#keys = deriveKeySet(entries, options.crypto ?? defaultSealCrypto());
     this.#keys.catch(() => {}); // surfaced on first use; no unhandled rejection meanwhile
     this.#now = options.now ?? Date.now;
   }
@@ -108,40 +115,31 @@ export class Sealer {
     const expiresAt = Math.floor(this.#now() / 1000 + ttlSeconds);
     const json = JSON.stringify({ e: expiresAt, d: data });
     const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
-    const ciphertext = await crypto.subtle.encrypt(
-      { name: 'AES-GCM', iv, additionalData: aad(current, name) },
-      keys.get(current)!,
-      encoder.encode(json),
-    );
-    const sealed = [
-      VERSION,
-      current,
-      encodeBase64url(iv),
-      encodeBase64url(new Uint8Array(ciphertext)),
-    ].join('.');
+    const ciphertext = await keys
+      .get(current)!
+      .encrypt(iv, encoder.encode(json), aad(current, name));
+    const sealed = `${VERSION}.${current}.${encodeBase64url(iv)}.${encodeBase64url(ciphertext)}`;
     this.#remember(name, sealed, { json, expiresAt });
     return sealed;
   }
 
   /** Opens a seal made for the cookie `name`; never throws on bad input. */
   async unseal<T = unknown>(name: string, sealed: string): Promise<UnsealResult<T>> {
-    // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: not asking
-    // the cache changes no answer: it holds authenticated seals only, read again with the same
-    // checks (the sealed-cookie tests pin those checks on remembered seals)
+    // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: `false`,
+    // `''` and `!==` on a string never ask the cache, which changes no answer: it holds only
+    // authenticated seals, opened again with the same checks. The variants that ask it for a
+    // non-string (`true`, `!==`) fail the lookalike test (sealed-cookie-rules)
     const known = typeof sealed === 'string' ? this.#opened.get(cacheKey(name, sealed)) : undefined;
-    // Stryker disable next-line ConditionalExpression: as above, a seal not found is opened again
+    // Stryker disable next-line ConditionalExpression: `false` skips the cache (the seal is opened
+    // again, same answer); `true` reads an entry that is not there and fails every unseal test
     if (known) return this.#fromCache<T>(name, sealed, known);
     const parts = splitSeal(sealed);
     if (!parts) return { status: 'malformed' };
     const key = (await this.#keys).keys.get(parts.keyId);
     if (!key) return { status: 'unknown-key' };
-    let plaintext: ArrayBuffer;
+    let plaintext: Uint8Array;
     try {
-      plaintext = await crypto.subtle.decrypt(
-        { name: 'AES-GCM', iv: parts.iv, additionalData: aad(parts.keyId, name) },
-        key,
-        parts.ciphertext,
-      );
+      plaintext = await key.decrypt(parts.iv, parts.ciphertext, aad(parts.keyId, name));
     } catch {
       return { status: 'tampered' }; // the GCM tag did not verify: altered, truncated or moved
     }
@@ -205,14 +203,14 @@ function isPayload(value: unknown): value is { e: number; d: unknown } {
 }
 
 /** The authenticated header: version, key id and cookie name. */
-function aad(keyId: string, cookieName: string): Uint8Array<ArrayBuffer> {
+function aad(keyId: string, cookieName: string): Uint8Array {
   return encoder.encode(`${VERSION}.${keyId}.${cookieName}`);
 }
 
 interface SealParts {
   keyId: string;
-  iv: Uint8Array<ArrayBuffer>;
-  ciphertext: Uint8Array<ArrayBuffer>;
+  iv: Uint8Array;
+  ciphertext: Uint8Array;
 }
 
 /** Splits and decodes a seal's fields; `undefined` when it is not shaped like one. */
@@ -226,11 +224,7 @@ function splitSeal(sealed: string): SealParts | undefined {
   const iv = decodeBase64url(ivText);
   const ciphertext = decodeBase64url(ctText);
   if (iv?.length !== IV_BYTES || !ciphertext || ciphertext.length < TAG_BYTES) return undefined;
-  return {
-    keyId,
-    iv: iv as Uint8Array<ArrayBuffer>,
-    ciphertext: ciphertext as Uint8Array<ArrayBuffer>,
-  };
+  return { keyId, iv, ciphertext };
 }
 
 /** A secret with its key id (`undefined`: derive the id from the secret). */
@@ -266,42 +260,23 @@ function numberedSecrets(map: Readonly<Record<number, string>>): SecretEntry[] {
     .map((id) => ({ id, secret: (map as Record<string, string>)[id]! }));
 }
 
-async function deriveKeySet(entries: SecretEntry[]): Promise<KeySet> {
-  const keys = new Map<string, CryptoKey>();
+async function deriveKeySet(entries: SecretEntry[], suite: SealCrypto): Promise<KeySet> {
+  const keys = new Map<string, SealKey>();
   let current: string | undefined;
   for (const entry of entries) {
-    const material = await crypto.subtle.importKey(
-      'raw',
-      encoder.encode(entry.secret),
-      'HKDF',
-      false,
-      ['deriveKey', 'deriveBits'],
-    );
-    const id = entry.id ?? (await keyFingerprint(material));
+    const secret = encoder.encode(entry.secret);
+    const id = entry.id ?? (await keyFingerprint(suite, secret));
     current ??= id;
-    keys.set(id, await deriveAesKey(material));
+    keys.set(id, await suite.deriveKey(hkdf(secret, `${VERSION} aes-256-gcm`)));
   }
   return { current: current!, keys };
 }
 
-function hkdf(info: string): HkdfParams {
-  return { name: 'HKDF', hash: 'SHA-256', salt: HKDF_SALT, info: encoder.encode(info) };
-}
-
-function deriveAesKey(material: CryptoKey): Promise<CryptoKey> {
-  return crypto.subtle.deriveKey(
-    hkdf(`${VERSION} aes-256-gcm`),
-    material,
-    { name: 'AES-GCM', length: 256 },
-    // Stryker disable next-line BooleanLiteral: an extractable key works the same, and the
-    // Sealer keeps its keys to itself (nothing exports them); non-extractable is defence in depth
-    false,
-    ['encrypt', 'decrypt'],
-  );
+function hkdf(secret: Uint8Array, info: string) {
+  return { secret, salt: HKDF_SALT, info: encoder.encode(info) };
 }
 
 /** A 48-bit id from its own HKDF output: names the key without revealing the AES key. */
-async function keyFingerprint(material: CryptoKey): Promise<string> {
-  const bits = await crypto.subtle.deriveBits(hkdf(`${VERSION} key-id`), material, 48);
-  return encodeBase64url(new Uint8Array(bits));
+async function keyFingerprint(suite: SealCrypto, secret: Uint8Array): Promise<string> {
+  return encodeBase64url(await suite.deriveBytes(hkdf(secret, `${VERSION} key-id`), 6));
 }

@@ -1,0 +1,30 @@
+/**
+ * SHA-256 as the library computes it (PKCE challenges): Web Crypto by default, or what a
+ * runtime's entry installed (`oauth2-session/node` installs `node:crypto`'s synchronous hash,
+ * which spares the thread-pool hand-off of `crypto.subtle.digest`). Same bytes either way.
+ *
+ * @module
+ */
+
+/** A SHA-256 implementation: the 32-byte digest of `data`. */
+export type Sha256 = (data: Uint8Array) => Uint8Array | Promise<Uint8Array>;
+
+/** SHA-256 on Web Crypto (`crypto.subtle.digest`), wherever it runs. */
+export const webSha256: Sha256 = async (data) =>
+  new Uint8Array(await crypto.subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>));
+
+let preferred: Sha256 = webSha256;
+
+/** @internal The SHA-256 digest of `data` with the installed implementation. */
+export async function sha256(data: Uint8Array): Promise<Uint8Array> {
+  return preferred(data);
+}
+
+/**
+ * Makes `implementation` the library's SHA-256 from now on. Only a runtime's entry calls it.
+ *
+ * @internal
+ */
+export function installSha256(implementation: Sha256): void {
+  preferred = implementation;
+}
