@@ -36,7 +36,6 @@ const REDIRECT = new Set([301, 302, 303, 307, 308]);
 /** Headers that carry a credential: never sent to another origin. */
 const CREDENTIAL_HEADERS = ['authorization', 'cookie', 'proxy-authorization', 'dpop'];
 
-/** A request as the transport sends it: a URL string and a complete init. */
 /**
  * A `RequestInit` whose members may also be `undefined`, as the library's own callers spread
  * them in (`signal: call.signal`); `fetch` treats an `undefined` member as absent.
@@ -45,6 +44,7 @@ export type OutboundInit = { [K in keyof RequestInit]?: RequestInit[K] | undefin
   headers: Headers;
 };
 
+/** A request as the transport sends it: a URL string and a complete init. */
 export interface OutboundRequest {
   url: string;
   init: OutboundInit;

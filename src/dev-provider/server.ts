@@ -41,7 +41,9 @@ export interface DevProviderHandler {
   (req: IncomingMessage, res: ServerResponse): void;
   /** Requests per endpoint, live (see {@link DevProvider.counts}). */
   readonly counts: DevCounts;
+  /** Adds (or replaces, by client id) a registered app. */
   registerClient(client: DevClient): void;
+  /** Revokes every code and token issued so far. */
   revokeAll(): void;
   /** Sets the origin used in `/user` answers (done by {@link startDevProvider} once listening). */
   setOrigin(origin: string): void;

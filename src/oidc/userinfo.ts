@@ -43,6 +43,7 @@ export interface UserinfoExpectations {
 
 /** Anything that sends a request with the token attached (an `OAuth2Session`). */
 export interface TokenFetcher {
+  /** Sends `url` with the token attached (refreshed first when it is due). */
   fetch(url: string, init?: RequestInit): Promise<Response>;
 }
 

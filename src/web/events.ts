@@ -64,6 +64,7 @@ export type OAuthEventHandler = (event: OAuthEvent) => void;
 
 /** What reports events: the web layer's modules hold one. */
 export interface Observer {
+  /** Reports one event: to the app's `onEvent`, and as one log line at the event's level. */
   emit(event: OAuthEvent): void;
 }
 

@@ -16,6 +16,7 @@ export type { Logger, LogMethod } from '../options.js';
  * @deprecated use {@link Logger}
  */
 export interface HandlerLogger {
+  /** One warning: `fields` name codes and hosts, never a secret; `message` is one short line. */
   warn(fields: Record<string, unknown>, message: string): void;
 }
 

@@ -79,6 +79,7 @@ const NAME_CACHE_ENTRIES = 1024;
  * any token request. `consume` answers false when the id was consumed before.
  */
 export interface ReplayGuard {
+  /** Marks `id` used for `ttlMs` milliseconds; false when it was used already (a replay). */
   consume(id: string, ttlMs: number): Promise<boolean>;
 }
 

@@ -62,9 +62,13 @@ export interface ProfilePageData extends PageContext {
 
 /** A renderer per page kind: each answers the whole HTML document. */
 export interface PageRenderers {
+  /** A failed login or a refused logout: its status, title, message, code and retry link. */
   error(data: ErrorPageData): string;
+  /** The 503 page: the session store is down, or a refresh was waited for too long. */
   unavailable(data: UnavailablePageData): string;
+  /** The page after logout, with a link to log in again. */
   loggedOut(data: LoggedOutPageData): string;
+  /** The signed-in user: name, login, avatar, token expiry and the log-out button. */
   profile(data: ProfilePageData): string;
 }
 

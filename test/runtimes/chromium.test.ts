@@ -106,7 +106,7 @@ describe.skipIf(skip)('the core in Chromium', () => {
         newRefreshToken: true,
         onTokenCalls: 1,
       });
-      expect(report.user).toEqual({ status: 200, login: 'octocat' });
+      expect(report.user).toEqual({ status: 200, login: 'octocat', refreshedFirst: true });
       // Cross-origin for real: the Basic-authenticated token requests were preflighted.
       expect(provider.preflights).toContain('/login/oauth/access_token');
       expect(elsewhere).toEqual([]);

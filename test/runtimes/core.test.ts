@@ -3,7 +3,7 @@
  * (scenarios/core.ts), bundled for a neutral platform with esbuild's default settings, runs the
  * whole web application flow against the dev provider on loopback: the authorization URL with
  * PKCE S256, a forged callback refused before any network call, the code exchanged, a refresh,
- * and an authenticated request.
+ * and an authenticated request that refreshes its expired token first.
  */
 import type { DevProvider } from 'oauth2-session/dev-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -74,7 +74,7 @@ describe.each(SERVER_RUNTIMES)('the core on %s', (runtime) => {
   const skip = runtimeSkipReason(runtime);
 
   it.skipIf(skip)(
-    'authorizationUrl, a forged callback, fetchToken, refreshToken and get against the dev provider',
+    'authorizationUrl, a forged callback, fetchToken, refreshToken and an auto-refreshing get against the dev provider',
     async () => {
       const before = { ...provider.counts };
       const report = await runOn(runtime);
@@ -97,10 +97,10 @@ describe.each(SERVER_RUNTIMES)('the core on %s', (runtime) => {
         newRefreshToken: true,
         onTokenCalls: 1,
       });
-      expect(report.user).toEqual({ status: 200, login: 'octocat' });
-      // The runtime itself reached the provider: one code exchange, one refresh, one API call.
+      expect(report.user).toEqual({ status: 200, login: 'octocat', refreshedFirst: true });
+      // The runtime itself reached the provider: one code exchange, two refreshes, one API call.
       expect(provider.counts.token - before.token).toBe(1);
-      expect(provider.counts.refresh - before.refresh).toBe(1);
+      expect(provider.counts.refresh - before.refresh).toBe(2);
       expect(provider.counts.user - before.user).toBe(1);
     },
   );

@@ -25,7 +25,7 @@ export interface CoreReport {
   forgedCallback: { refused: boolean; code: string | undefined };
   token: { type: string; expires: boolean; refreshable: boolean; scope: string[] };
   refresh: { newAccessToken: boolean; newRefreshToken: boolean; onTokenCalls: number };
-  user: { status: number; login: unknown };
+  user: { status: number; login: unknown; refreshedFirst: boolean };
   error?: { name: string; code: unknown; message: unknown } | undefined;
 }
 
@@ -125,27 +125,38 @@ export async function finishLogin(
   await spendToken(config, token, report);
 }
 
-/** A refresh, then an authenticated request with the new token. */
+/**
+ * A refresh, then an authenticated request with the new token once it has expired: the
+ * session refreshes it first (`autoRefreshUrl`) and hands the new one to `onToken`.
+ */
 async function spendToken(config: CoreConfig, token: Token, report: Partial<CoreReport>) {
   const saved: Token[] = [];
-  const api = new OAuth2Session({
-    clientId: config.clientId,
-    clientSecret: config.clientSecret,
-    token,
-    autoRefreshUrl: config.tokenUrl,
-    onToken: (next) => {
-      saved.push(next);
-    },
-  });
-  const refreshed = await api.refreshToken(config.tokenUrl);
+  const sessionWith = (current: Token) =>
+    new OAuth2Session({
+      clientId: config.clientId,
+      clientSecret: config.clientSecret,
+      token: current,
+      autoRefreshUrl: config.tokenUrl,
+      onToken: (next) => {
+        saved.push(next);
+      },
+    });
+  const refreshed = await sessionWith(token).refreshToken(config.tokenUrl);
   report.refresh = {
     newAccessToken: refreshed.access_token !== token.access_token,
     newRefreshToken: refreshed.refresh_token !== token.refresh_token,
     onTokenCalls: saved.length,
   };
 
+  const later = sessionWith({ ...refreshed, expires_at: Math.floor(Date.now() / 1000) - 60 });
   // GitHub (and the dev provider) refuse API requests without a User-Agent.
-  const user = await api.get(config.userUrl, { headers: { 'user-agent': 'oauth2-session-test' } });
+  const user = await later.get(config.userUrl, {
+    headers: { 'user-agent': 'oauth2-session-test' },
+  });
   const body = (await user.json()) as { login?: unknown };
-  report.user = { status: user.status, login: body.login };
+  report.user = {
+    status: user.status,
+    login: body.login,
+    refreshedFirst: saved.length === 2 && later.token?.access_token === saved[1]?.access_token,
+  };
 }
