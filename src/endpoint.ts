@@ -24,7 +24,7 @@ import { readBounded, redactedExcerpt, type Transport } from './transport.js';
 /** Request parameters; `undefined` values are left out. */
 export type EndpointParams = Record<string, string | undefined>;
 
-/** What the pipeline needs of the client that calls. */
+/** @internal What the pipeline needs of the client that calls. */
 export interface EndpointClient {
   readonly clientId: string;
   readonly auth: ClientAuthentication;
@@ -35,7 +35,7 @@ export interface EndpointClient {
   readonly maxResponseBytes: number;
 }
 
-/** What {@link sessionClient} reads of a session's options. */
+/** @internal What {@link sessionClient} reads of a session's options. */
 export interface EndpointClientOptions {
   readonly clientId: string;
   readonly clientAuth?: ClientAuthMethod | ClientAuthentication | undefined;
@@ -46,6 +46,8 @@ export interface EndpointClientOptions {
 /**
  * A session's side of the pipeline. Its client authentication is resolved per request, from the
  * secret as it stands then (a secret given to `fetchToken` is used from then on).
+ *
+ * @internal
  */
 export function sessionClient(
   o: EndpointClientOptions,
@@ -72,7 +74,7 @@ export function sessionClient(
   };
 }
 
-/** One call: which endpoint, where, with what. */
+/** @internal One call: which endpoint, where, with what. */
 export interface EndpointCall {
   readonly endpoint: EndpointName;
   /** Already held to the transport's rule by the caller (it names the option in errors). */
@@ -84,7 +86,7 @@ export interface EndpointCall {
   readonly token?: Token | undefined;
 }
 
-/** A successful answer: its fields (`undefined` when the body is neither JSON nor a form). */
+/** @internal A successful answer: its fields (`undefined` when the body is neither JSON nor a form). */
 export interface EndpointAnswer {
   readonly fields: Record<string, unknown> | undefined;
   readonly response: Response;
@@ -242,6 +244,7 @@ async function answer(
  * Calls one endpoint through the whole pipeline.
  *
  * @throws OAuth2Error (its RFC subclass for an `error` answer), TimeoutError, the caller's abort reason
+ * @internal
  */
 export async function callEndpoint(
   client: EndpointClient,

@@ -31,11 +31,7 @@ export {
   resolveClientAuth,
 } from './client-auth.js';
 export {
-  callEndpoint,
   checkAnswer,
-  type EndpointAnswer,
-  type EndpointCall,
-  type EndpointClient,
   type EndpointParams,
   endpointInit,
   endpointRequest,
@@ -105,22 +101,12 @@ export {
 } from './options.js';
 export { codeChallengeS256, createCodeVerifier } from './pkce.js';
 export type { PresetDefinition, ProviderPreset, UserEndpoint } from './provider.js';
-export { randomString, timingSafeEqual } from './random.js';
 export {
-  type RevocationCall,
   readRevocationResponse,
-  revocationHint,
   revocationRequest,
-  revoke,
   type TokenTypeHint,
 } from './revocation.js';
-export {
-  type AuthorizationServer,
-  checkServer,
-  endpointField,
-  endpointUrl,
-  type ServerEndpoint,
-} from './server.js';
+export type { AuthorizationServer } from './server.js';
 export { OAuth2Session } from './session.js';
 export {
   assertTokenType,
@@ -141,8 +127,6 @@ export {
 export {
   type ReadTokenOptions,
   readTokenResponse,
-  requestToken,
-  type TokenCall,
   type TokenParams,
   toFetchArgs,
   tokenRequest,

@@ -19,6 +19,8 @@ export function base64url(bytes: Uint8Array): string {
  * ```ts
  * const state = randomString(); // 43 characters, 256 bits
  * ```
+ *
+ * @internal
  */
 export function randomString(bytes = 32): string {
   return base64url(randomBytes(bytes));
@@ -50,6 +52,8 @@ function randomBytes(n: number): Uint8Array {
  * Compares two strings in time that depends only on their lengths, not on where they differ.
  * Used for `state`, whose value an attacker may probe. Code units are compared as they are (no
  * encoding, no copy): equal strings have equal code units.
+ *
+ * @internal
  */
 export function timingSafeEqual(a: string, b: string): boolean {
   let diff = a.length ^ b.length;

@@ -16,7 +16,7 @@ import type { OutboundRequest, Transport } from './transport.js';
 /** RFC 6750 section 3.1: the resource server says the token is bad, so a renewal may help. */
 const INVALID_TOKEN = /\bbearer\b[\s\S]*?\berror\s*=\s*"?invalid_token\b/i;
 
-/** What a resource request needs of its session. */
+/** @internal What a resource request needs of its session. */
 export interface ResourceClient {
   readonly clientId: string;
   readonly transport: Transport;
@@ -31,6 +31,8 @@ export interface ResourceClient {
 /**
  * A session's {@link ResourceClient}: its token kept fresh by `lifecycle`, renewed (by
  * `renewal`, when the session can) after a rejection.
+ *
+ * @internal
  */
 export function resourceClient(
   clientId: string,
@@ -58,6 +60,8 @@ export function resourceClient(
  * `invalid_token` challenge, then retried once (only when the body can be sent again: a
  * `ReadableStream` body cannot, and that 401 is answered as is). With `withholdToken`, none of
  * that: the request goes without the token.
+ *
+ * @internal
  */
 export async function fetchWithToken(
   client: ResourceClient,

@@ -16,7 +16,7 @@ import { tokenRequest } from './token-endpoint.js';
 /** Which kind of token is revoked (RFC 7009 section 2.1 `token_type_hint`). */
 export type TokenTypeHint = 'access_token' | 'refresh_token';
 
-/** One revocation: the session's token and which of its values to revoke. */
+/** @internal One revocation: the session's token and which of its values to revoke. */
 export interface RevocationCall {
   /** The revocation endpoint, already held to the transport's rule. */
   readonly url: URL;
@@ -27,7 +27,7 @@ export interface RevocationCall {
   readonly signal?: AbortSignal | undefined;
 }
 
-/** The hint a revocation uses: the one asked for, else the refresh token when there is one. */
+/** @internal The hint a revocation uses: the one asked for, else the refresh token when there is one. */
 export function revocationHint(token: Token, hint?: TokenTypeHint): TokenTypeHint {
   return hint ?? (token.refresh_token ? 'refresh_token' : 'access_token');
 }
@@ -37,6 +37,7 @@ export function revocationHint(token: Token, hint?: TokenTypeHint): TokenTypeHin
  * server answers 200 for a token it already considers invalid too).
  *
  * @throws TypeError `ERR_NO_TOKEN` when the hinted value is missing; OAuth2Error from the server
+ * @internal
  */
 export async function revoke(client: EndpointClient, call: RevocationCall): Promise<void> {
   const hint = revocationHint(call.token, call.hint);

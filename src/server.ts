@@ -66,13 +66,13 @@ export interface AuthorizationServer {
   [field: string]: unknown;
 }
 
-/** Every endpoint a server can describe: those of the endpoint pipeline and those a browser or API client visits. */
+/** @internal Every endpoint a server can describe: those of the endpoint pipeline and those a browser or API client visits. */
 export type ServerEndpoint = EndpointName | 'authorization' | 'userinfo' | 'end_session';
 
-/** The metadata field of an endpoint: RFC 8414 and its extensions all name it `<endpoint>_endpoint`. */
+/** @internal The metadata field of an endpoint: RFC 8414 and its extensions all name it `<endpoint>_endpoint`. */
 export const endpointField = (endpoint: ServerEndpoint) => `${endpoint}_endpoint` as const;
 
-/** The URL of one endpoint of `server`, or undefined when it does not describe it. */
+/** @internal The URL of one endpoint of `server`, or undefined when it does not describe it. */
 export function endpointUrl(
   server: AuthorizationServer | undefined,
   endpoint: ServerEndpoint,
@@ -85,6 +85,7 @@ export function endpointUrl(
  * The URL a method was given, else the server's `endpoint`, held to the transport's https rule.
  *
  * @throws TypeError `ERR_MISSING_OPTION` when neither is there; InsecureTransportError
+ * @internal
  */
 export function checkedEndpoint(
   transport: Transport,
@@ -104,6 +105,7 @@ export function checkedEndpoint(
  * insecure one is refused when configured, not on its first use.
  *
  * @throws InsecureTransportError, or a TypeError for a URL that does not parse
+ * @internal
  */
 export function checkServer(server: AuthorizationServer, transport: Transport): void {
   if (strictlyChecked.has(server)) return;

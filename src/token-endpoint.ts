@@ -23,7 +23,7 @@ import { normalizeToken, scopeChange, type Token } from './token.js';
 /** Token request parameters; `undefined` values are left out. */
 export type TokenParams = EndpointParams;
 
-/** One token request: the grant's parameters and how to read the answer. */
+/** @internal One token request: the grant's parameters and how to read the answer. */
 export interface TokenCall {
   /** The token endpoint, already held to the transport's rule. */
   readonly url: URL;
@@ -50,6 +50,7 @@ const notFields = (response: Response) =>
  *
  * @see RFC 6749 sections 5.1 and 5.2
  * @throws OAuth2Error (or its RFC subclass), MissingTokenError, UnsupportedTokenTypeError
+ * @internal
  */
 export async function requestToken(client: EndpointClient, call: TokenCall): Promise<Token> {
   const { url, params, headers, signal } = call;
@@ -59,7 +60,7 @@ export async function requestToken(client: EndpointClient, call: TokenCall): Pro
   return normalizeToken(fields, call.nowSeconds, call.requestedScope, call.tokenTypes);
 }
 
-/** What {@link grantRequester} binds: the client's clock, token attachment and scope report. */
+/** @internal What {@link grantRequester} binds: the client's clock, token attachment and scope report. */
 export interface GrantRequesterOptions {
   readonly clock?: (() => number) | undefined;
   /** Its `tokenTypes` are the ones accepted; default Bearer only. */
@@ -70,6 +71,8 @@ export interface GrantRequesterOptions {
 /**
  * The {@link TokenRequester} a grant uses: the grant's parameters over its extra ones, the token
  * endpoint pipeline, and a granted scope other than the requested one reported.
+ *
+ * @internal
  */
 export function grantRequester(client: EndpointClient, o: GrantRequesterOptions): TokenRequester {
   return async (request: GrantRequest): Promise<Token> => {

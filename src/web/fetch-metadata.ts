@@ -9,7 +9,7 @@
  * @module
  */
 
-/** The values of `Sec-Fetch-Site`. */
+/** @internal The values of `Sec-Fetch-Site`. */
 export type FetchSite = 'same-origin' | 'same-site' | 'cross-site' | 'none';
 
 /**
@@ -19,7 +19,7 @@ export type FetchSite = 'same-origin' | 'same-site' | 'cross-site' | 'none';
  */
 const DIRECT: ReadonlySet<string> = new Set<FetchSite>(['same-origin', 'none']);
 
-/** The request's `Sec-Fetch-Site`, lowercased; `undefined` when the client sent none. */
+/** @internal The request's `Sec-Fetch-Site`, lowercased; `undefined` when the client sent none. */
 export function fetchSite(request: Request): string | undefined {
   return request.headers.get('sec-fetch-site')?.trim().toLowerCase() || undefined;
 }
@@ -28,6 +28,8 @@ export function fetchSite(request: Request): string | undefined {
  * Whether the request is the user's own doing on this origin: `Sec-Fetch-Site` is
  * `same-origin` or `none`, or absent (clients that are not browsers, and browsers that predate
  * Fetch Metadata). Any other value, unknown ones included, is another origin's request.
+ *
+ * @internal
  */
 export function isDirectRequest(request: Request): boolean {
   const site = fetchSite(request);
@@ -38,6 +40,8 @@ export function isDirectRequest(request: Request): boolean {
  * Whether the request's `Origin` header, when sent, is `origin`. An opaque `Origin: null`
  * (sandboxed frames, some redirects) is refused; no header at all passes (clients that are not
  * browsers send none; browsers send it on every POST).
+ *
+ * @internal
  */
 export function originMatches(request: Request, origin: string): boolean {
   const sent = request.headers.get('origin');

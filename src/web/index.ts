@@ -34,7 +34,6 @@ export {
   type UnavailableCause,
   type WaitOutcome,
 } from './events.js';
-export { type FetchSite, fetchSite, isDirectRequest, originMatches } from './fetch-metadata.js';
 export {
   type AuthenticatedRoute,
   createOAuthHandlers,
