@@ -7,7 +7,10 @@
  * - `GET /profile`: the provider's user JSON, read through the session (its token, refreshed
  *   when due) at the preset's user endpoint; not logged in: back to `/`. With `OAUTH_ISSUER`
  *   (OpenID Connect): the userinfo answer, its `sub` checked against the ID token's (or the ID
- *   token's verified claims when the provider has no userinfo endpoint);
+ *   token's verified claims when the provider has no userinfo endpoint). A browser (an `Accept`
+ *   preferring `text/html` to JSON) gets a page instead: the user's name, login and avatar (read
+ *   by the common field names, so every preset's answer works), when the token expires, and the
+ *   log-out button; any other client gets the JSON, exactly as before;
  * - `GET /account`: a small HTML page for a logged-in user, with the log-out button (a POST
  *   form carrying the session's CSRF token); not logged in: back to `/`;
  * - `POST /logout` (the button), and `GET /logout` from this app's own links or a typed URL
@@ -17,18 +20,24 @@
  *   the browser back to that page.
  *
  * Every page carries the anti-framing headers (`htmlResponse`, and `withClient` for the
- * routes it runs).
+ * routes it runs) and the handlers' look (`auth.pages`: one stylesheet, lang, viewport).
  */
 import { OAuth2Error, type OAuth2Session, readBounded } from 'oauth2-session';
 import { envProxyFetch } from 'oauth2-session/node';
 import { type ProviderPreset, userRequest } from 'oauth2-session/providers';
 import {
   createOAuthHandlers,
-  htmlResponse,
+  type Logger,
   logoutForm,
+  type OAuthHandlers,
   type OpenIDClaims,
+  pageDocument,
+  pageResponse,
+  prefersHtml,
+  renderPage,
   type Session,
   type SessionStore,
+  userProfile,
 } from 'oauth2-session/web';
 import type { AppContext } from './server.js';
 
@@ -54,20 +63,46 @@ export const ACCOUNT_PATH = '/account';
 /** The logout route (the button posts there). */
 export const LOGOUT_PATH = '/logout';
 
-const LOGGED_OUT_PAGE = `<!doctype html>
-<html lang="en"><meta charset="utf-8"><title>Logged out</title>
-<p>You are logged out. <a href="/">Log in again</a></p></html>
-`;
-
 /** The logged-in page: where the profile is, and the log-out button (POST + CSRF token). */
 function accountPage(session: Session): Promise<Response> {
-  const html = `<!doctype html>
-<html lang="en"><meta charset="utf-8"><title>Logged in</title>
-<p>You are logged in. <a href="/profile">Your profile (JSON)</a></p>
-${logoutForm(session, { action: LOGOUT_PATH })}
-</html>
-`;
-  return Promise.resolve(htmlResponse(200, html));
+  const form = logoutForm(session, { action: LOGOUT_PATH });
+  const body = `<h1>You are logged in</h1><p class="muted">Your session is active on this site.</p><div class="actions"><a class="button" href="/profile">Your profile</a>${form}</div>`;
+  return Promise.resolve(pageResponse(200, (nonce) => pageDocument('Logged in', body, nonce)));
+}
+
+/**
+ * The profile as a page, from the JSON answer the route would send (a failure, a redirect or an
+ * answer that is not JSON is sent as it is): the user's name, login and avatar, the token's
+ * expiry and the log-out button. The avatar's origin alone is added to the page's `img-src`.
+ */
+async function profilePage(
+  auth: OAuthHandlers,
+  answer: Response,
+  client: OAuth2Session,
+  session: Session,
+): Promise<Response> {
+  if (answer.status !== 200) return answer;
+  let user: unknown;
+  try {
+    user = JSON.parse(await answer.text());
+  } catch {
+    user = undefined;
+  }
+  const profile = userProfile(user);
+  const page = renderPage(
+    auth.pages,
+    'profile',
+    200,
+    {
+      ...profile,
+      expiresAt: client.token?.expires_at,
+      logoutForm: logoutForm(session, { action: LOGOUT_PATH }),
+    },
+    { imageOrigins: profile.avatarUrl ? [new URL(profile.avatarUrl).origin] : [] },
+  );
+  // The same URL answers JSON to other clients.
+  page.headers.set('vary', 'accept');
+  return page;
 }
 
 /**
@@ -185,10 +220,6 @@ async function showOpenIDProfile(
   return new Response(JSON.stringify(user), { headers: PROFILE_HEADERS });
 }
 
-function loggedOut(): Promise<Response> {
-  return Promise.resolve(htmlResponse(200, LOGGED_OUT_PAGE));
-}
-
 const get = (handler: Route): RouteEntry => ({ handler, methods: ['GET'] });
 
 /** The preset, with `OAUTH_REVOCATION_URL` as its revocation endpoint when set. */
@@ -198,8 +229,15 @@ function serverOf(context: AppContext) {
   return revocation ? { ...server, revocation_endpoint: revocation } : undefined;
 }
 
-/** Builds the routes from the settled configuration and the session store (if any). */
-export function createRoutes(context: AppContext, store: SessionStore | undefined): Routes {
+/**
+ * Builds the routes from the settled configuration and the session store (if any); `logger`
+ * gets one line per failed login (with its code), refresh failure and failed revocation.
+ */
+export function createRoutes(
+  context: AppContext,
+  store: SessionStore | undefined,
+  logger?: Logger | undefined,
+): Routes {
   const { config, provider } = context;
   const auth = createOAuthHandlers({
     clientId: provider.clientId,
@@ -220,22 +258,26 @@ export function createRoutes(context: AppContext, store: SessionStore | undefine
     fetch: envProxyFetch(),
     // With OAUTH_ISSUER: ID tokens verified, claims kept, logout through the provider.
     openid: provider.openid?.login(new URL(LOGGED_OUT_PATH, context.appUrl).href),
+    logger,
   });
   const hasUserinfo = provider.preset.server.userinfo_endpoint !== undefined;
   return {
     '/': get(auth.login),
     '/callback': get(auth.callback),
     '/profile': get((request) =>
-      auth.withClient(request, (client, { session, claims }) =>
-        provider.openid
+      auth.withClient(request, async (client, { session, claims }) => {
+        const answer = await (provider.openid
           ? showOpenIDProfile(client, claims, hasUserinfo, session, request.signal)
-          : showProfile(client, provider.preset, session, request.signal),
-      ),
+          : showProfile(client, provider.preset, session, request.signal));
+        return prefersHtml(request) ? profilePage(auth, answer, client, session) : answer;
+      }),
     ),
     [ACCOUNT_PATH]: get((request) =>
       auth.withClient(request, (_client, { session }) => accountPage(session)),
     ),
     [LOGOUT_PATH]: { handler: auth.logout, methods: ['GET', 'POST'] },
-    [LOGGED_OUT_PATH]: get(loggedOut),
+    [LOGGED_OUT_PATH]: get(async () =>
+      renderPage(auth.pages, 'loggedOut', 200, { loginPath: '/' }),
+    ),
   };
 }

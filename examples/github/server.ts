@@ -7,6 +7,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { consoleLogger, type Logger, silentLogger } from 'oauth2-session/web';
 import { type AppConfig, type AppEnv, readConfig } from './config.js';
 import { type ResolvedProvider, registerWithDevProvider, resolveProvider } from './provider.js';
 import { createRoutes, type Routes } from './routes.js';
@@ -24,6 +25,12 @@ export interface RunningApp {
 export interface StartOptions {
   /** Print nothing (tests, benchmarks). Default false. */
   quiet?: boolean | undefined;
+  /**
+   * Where the app's lines go while it runs (failed logins with their code, refresh failures,
+   * failed revocations, the session store's outages with its host and port): pino's shape.
+   * Default `consoleLogger` (warn and error on the console), or nothing when `quiet`.
+   */
+  logger?: Logger | undefined;
 }
 
 /** What a framework version needs to build its routes and listen. */
@@ -43,12 +50,30 @@ export type CreateApp = (routes: Routes, baseUrl: string) => RequestListener;
 
 function listen(server: Server, config: AppConfig): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject);
+    const fail = (error: unknown) => reject(listenFailure(error, config));
+    server.once('error', fail);
     server.listen(config.port, config.host, () => {
-      server.off('error', reject);
+      server.off('error', fail);
       resolve();
     });
   });
+}
+
+/** What a person can do about a port that cannot be opened, by the system's code. */
+const LISTEN_FAILURES: Readonly<Record<string, (port: number, host: string) => string>> = {
+  EADDRINUSE: (port, host) =>
+    `PORT ${port} on ${host} is in use by another program; stop it or set PORT to a free port`,
+  EACCES: (port, host) =>
+    `PORT ${port} on ${host} needs privileges this user lacks; set PORT to 1024 or above`,
+  EADDRNOTAVAIL: (_port, host) => `HOST ${host} is not an address of this machine`,
+};
+
+/** A listen error as one line naming PORT or HOST; other errors as they are. */
+function listenFailure(error: unknown, config: AppConfig): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  const explain = typeof code === 'string' ? LISTEN_FAILURES[code] : undefined;
+  if (!explain) return error;
+  return Object.assign(new Error(explain(config.port, config.host)), { code });
 }
 
 function closeServer(server: Server): Promise<void> {
@@ -87,16 +112,16 @@ function announce(flavour: string, url: string, context: AppContext): void {
  * Opens the store, listens, then builds the routes and the framework's app on the app's origin
  * (known only once listening when neither `APP_URL` nor `OAUTH_REDIRECT_URI` names it).
  */
-async function serve(settled: Omit<AppContext, 'appUrl'>, createApp: CreateApp) {
+async function serve(settled: Omit<AppContext, 'appUrl'>, createApp: CreateApp, logger: Logger) {
   const { config } = settled;
-  const opened = await openStore(config.sessionStore);
+  const opened = await openStore(config.sessionStore, logger);
   const server = createServer();
   // The app's origin is known before listening unless the port is picked then (PORT=0): the
   // routes, and with them every start-up check of the configured URLs, come before the port
   // opens whenever they can.
   const known = config.appUrl ?? (config.port === 0 ? undefined : originOf(config, config.port));
   const build = (appUrl: string) => {
-    const routes = createRoutes({ ...settled, appUrl }, opened.store);
+    const routes = createRoutes({ ...settled, appUrl }, opened.store, logger);
     return { app: createApp(routes, appUrl), context: { ...settled, appUrl } };
   };
   try {
@@ -127,10 +152,13 @@ export async function startApp(
 ): Promise<RunningApp> {
   const config = readConfig(env);
   const provider = await resolveProvider(config);
-  const running = await serve({ config, provider }, createApp).catch(async (error: unknown) => {
-    await provider.devProvider?.close();
-    throw error;
-  });
+  const logger = options.logger ?? (options.quiet ? silentLogger : consoleLogger);
+  const running = await serve({ config, provider }, createApp, logger).catch(
+    async (error: unknown) => {
+      await provider.devProvider?.close();
+      throw error;
+    },
+  );
   const url = publicUrl(config, running.server);
   registerWithDevProvider(provider, config.redirectUri ?? `${url}/callback`);
   if (!options.quiet) announce(flavour, url, running.context);

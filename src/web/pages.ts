@@ -137,7 +137,7 @@ function profileHtml(data: ProfilePageData): string {
     data.login && data.login !== name ? `<p class="muted">${escapeHtml(data.login)}</p>` : '';
   const expiry =
     data.expiresAt === undefined
-      ? 'not stated by the provider'
+      ? 'no expiry set by the provider'
       : describeExpiry(data.expiresAt, Date.now());
   const links = (data.links ?? [])
     .map((link) => `<a href="${escapeHtml(link.href)}">${escapeHtml(link.label)}</a>`)
@@ -202,7 +202,7 @@ export function pagePolicy(nonce: string, imageOrigins: readonly string[] = []):
 
 /**
  * A page as a Response: `render` is given a fresh nonce; the answer is uncacheable, not
- * framable, sends no referrer, and carries {@link pagePolicy}.
+ * framable, sends no referrer to other sites, and carries {@link pagePolicy}.
  *
  * @example
  * ```ts
@@ -218,7 +218,9 @@ export function pageResponse(
   const nonce = randomString(16);
   return htmlResponse(status, render(nonce), options.setCookies ?? [], {
     'content-security-policy': pagePolicy(nonce, options.imageOrigins),
-    'referrer-policy': 'no-referrer',
+    // Not `no-referrer`: under it a browser sends `Origin: null` with a form's POST, and the
+    // log-out form must show its origin. Other sites still get no referrer.
+    'referrer-policy': 'same-origin',
   });
 }
 

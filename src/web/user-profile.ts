@@ -39,6 +39,8 @@ const LOGIN_PATHS = [
   ['userPrincipalName'],
   ['email'],
   ['mail'],
+  // an ID token's subject, when nothing friendlier was given: the page still says who it is
+  ['sub'],
 ];
 const AVATAR_PATHS = [
   ['avatar_url'],

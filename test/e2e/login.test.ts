@@ -11,6 +11,7 @@ import { start as startHono } from '../../examples/github/hono.js';
 import { chromiumSkipReason, launchChromium, openSession } from '../harness/chromium.js';
 import { startOidcProvider } from '../harness/oidc-provider.js';
 import { freePort } from '../harness/ports.js';
+import { keepOnLoopback } from './helpers/loopback-only.js';
 
 const skip = chromiumSkipReason();
 // Express keeps the session in the sealed cookie, Hono in the memory store: both store paths run.
@@ -23,10 +24,13 @@ function appEnv(extra: Record<string, string> = {}): Record<string, string> {
   return { PORT: '0', SESSION_SECRET: randomBytes(32).toString('base64url'), ...extra };
 }
 
-/** The JSON document the page shows (Chromium wraps a JSON response in a <pre>). */
+/**
+ * The user JSON `/profile` answers a script on the page's session (the browser itself gets the
+ * profile page: test/e2e/profile-page.test.ts).
+ */
 async function shownJson(page: Page): Promise<Record<string, unknown>> {
-  const text = await page.locator('pre').first().textContent();
-  return JSON.parse(text ?? 'null') as Record<string, unknown>;
+  const response = await page.request.get(page.url(), { headers: { accept: 'application/json' } });
+  return (await response.json()) as Record<string, unknown>;
 }
 
 describe.skipIf(skip)('example app in Chromium', () => {
@@ -43,6 +47,7 @@ describe.skipIf(skip)('example app in Chromium', () => {
       // No OAUTH_CLIENT_ID: the app starts the dev provider in-process, as `npm start` does.
       const app = await start(appEnv({ SESSION_STORE: store }), { quiet: true });
       const s = await openSession(browser, `${flavour}-dev-provider`);
+      await keepOnLoopback(s.context);
       try {
         await s.page.goto(`${app.url}/`);
         expect(new URL(s.page.url()).pathname).toBe('/login/oauth/authorize');
@@ -73,6 +78,7 @@ describe.skipIf(skip)('example app in Chromium', () => {
   test("express: login through node-oidc-provider's own login and consent pages", async () => {
     const app = await startExpressWithOidc();
     const s = await openSession(browser, 'express-oidc-provider');
+    await keepOnLoopback(s.context);
     try {
       await s.page.goto(`${app.url}/`);
       await s.page.locator('input[name="login"]').fill('alice');

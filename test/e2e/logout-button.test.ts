@@ -7,6 +7,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { start } from '../../examples/github/hono.js';
 import { chromiumSkipReason, launchChromium, openSession } from '../harness/chromium.js';
+import { keepOnLoopback } from './helpers/loopback-only.js';
 
 const skip = chromiumSkipReason();
 
@@ -23,6 +24,7 @@ describe.skipIf(skip)('example app log-out button in Chromium', () => {
     const secret = randomBytes(32).toString('base64url');
     const app = await start({ PORT: '0', SESSION_SECRET: secret }, { quiet: true });
     const s = await openSession(browser, 'hono-logout-button');
+    await keepOnLoopback(s.context);
     try {
       await s.page.goto(`${app.url}/`);
       await s.page.locator('#authorize').click();

@@ -80,6 +80,7 @@ describe('userProfile', () => {
       { displayName: 'Adele', userPrincipalName: 'adele@contoso.example' },
       { name: 'Adele', login: 'adele@contoso.example' },
     ],
+    ['an ID token with only sub', { iss: 'https://op.example', sub: 'alice' }, { login: 'alice' }],
     ['none of them', { id: 5, login: 42, name: ['x'] }, {}],
     ['not an object', 'octocat', {}],
   ])('userProfile: %s', (_provider, user, expected) => {
@@ -208,7 +209,7 @@ describe('pagePolicy and renderPage', () => {
     expect(await first.text()).toContain(`<style nonce="${nonceOf(first)}">`);
     expect(first.headers.get('cache-control')).toBe('no-store');
     expect(first.headers.get('x-frame-options')).toBe('DENY');
-    expect(first.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(first.headers.get('referrer-policy')).toBe('same-origin');
   });
 });
 
