@@ -60,9 +60,11 @@ export function sessionClient(
     clientId: o.clientId,
     get auth() {
       const current = secret();
-      // Stryker disable next-line ConditionalExpression: made again for every call it is the
-      // same strategy (a function of the secret); never made again, a later secret is not used,
-      // which the equality mutant shows as well (killed by the later-secret test, endpoint-rules)
+      // Stryker disable next-line ConditionalExpression: the `true` variants make the strategy
+      // again on every call: resolveClientAuth is a pure function of the options, the secret and
+      // the server, so it is the same strategy (and no caller of this internal client compares
+      // strategies). `false` for the secret test never uses a later secret (the later-secret
+      // test, endpoint-rules); `false` for the others reads `made` while undefined (every test)
       if (!made || made.secret !== current)
         made = { secret: current, auth: resolveClientAuth(o.clientAuth, current, o.server) };
       return made.auth;

@@ -47,15 +47,18 @@ export function safeReturnPath(input: unknown): string {
   let url: URL;
   try {
     url = new URL(input, PLACEHOLDER_ORIGIN);
-  } /* Stryker disable next-line BlockStatement: a path always parses against an origin */ catch {
-    // Stryker disable next-line StringLiteral: never reached (see above)
+  } /* Stryker disable next-line BlockStatement: a path-absolute reference always parses */ catch {
+    // Stryker disable next-line StringLiteral: never reached: an input with one leading / and no
+    // \ or control character (checked above) is a path-absolute reference, which the URL parser
+    // resolves against any valid base without refusing it
     return '/';
   }
   const path = url.pathname + url.search + url.hash;
   // Dot segments can normalize `/.//evil` into `//evil`, and `/../%2F%2Fevil` into
   // `/%2F%2Fevil`: what we answer gets the same decoded checks as the input.
-  // Stryker disable next-line ConditionalExpression: the origin check backs up the checks
-  // above; no path that passed them resolves to another origin
+  // Stryker disable next-line ConditionalExpression: a path-absolute reference (one leading /,
+  // checked above) keeps the base's scheme and host, so the origin is always the placeholder;
+  // the check backs up the ones above. Dropping the decoded check fails the dot-segment tests
   if (url.origin !== PLACEHOLDER_ORIGIN || !decodedFormsAreSafe(path)) return '/';
   return path;
 }
@@ -87,8 +90,9 @@ export function byteLength(text: string): number {
 
 /** A path that no browser reads as another origin. */
 function isPlainPath(path: string): boolean {
-  // Stryker disable next-line StringLiteral: every form checked here starts with the / that
-  // safeReturnPath asked for
+  // Stryker disable next-line StringLiteral: every form checked here starts with a /: the input
+  // (safeReturnPath asked for it), its percent-decodings (decoding keeps a leading /) and a
+  // URL's pathname (always has one)
   return path.startsWith('/') && !path.startsWith('//') && !hasForbiddenChar(path);
 }
 

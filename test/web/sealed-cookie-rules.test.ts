@@ -232,6 +232,16 @@ describe('Sealer.unseal: the shape of a seal', () => {
     for (const value of [undefined, null, 42, {}])
       expect((await sealer.unseal('sid', value as unknown as string)).status).toBe('malformed');
   });
+
+  it('Sealer.unseal: an object that reads as a seal this Sealer made is malformed, not opened', async () => {
+    const sealer = new Sealer({ secrets: SECRET_A, now: () => NOW_MS });
+    const sealed = await sealer.seal('sid', { user: 'octocat' }, 60);
+    // Both stringify to the seal, which the Sealer remembers from sealing it.
+    const lookalikes = [new String(sealed), { toString: () => sealed }];
+    for (const value of lookalikes)
+      expect((await sealer.unseal('sid', value as unknown as string)).status).toBe('malformed');
+    expect((await sealer.unseal('sid', sealed)).status).toBe('ok');
+  });
 });
 
 describe('new Sealer: the secrets', () => {
