@@ -32,7 +32,7 @@ export interface SealerOptions {
   /** The clock in epoch milliseconds. Default `Date.now`. */
   now?: (() => number) | undefined;
   /**
-   * HKDF and AES-256-GCM. Default {@link defaultSealCrypto}: Web Crypto, or `node:crypto` once
+   * HKDF and AES-256-GCM. Default: Web Crypto, or `node:crypto` once
    * `oauth2-session/node` is loaded (the same seals either way).
    */
   crypto?: SealCrypto | undefined;
