@@ -40,11 +40,11 @@
 import type {
   EndpointParsedHook,
   EndpointRequest,
-  EndpointResponseHook,
   HookContext,
   ResourceRequestHook,
 } from '../hooks.js';
 import { definePreset, type ProviderPreset } from '../provider.js';
+import { facebookTokenAnswer } from './fixes.js';
 import { alreadyRevoked, toApi, trimUrl } from './quirks.js';
 
 /** Options of {@link facebookProvider}. */
@@ -63,23 +63,6 @@ export interface FacebookProviderOptions {
    */
   appSecretProof?: string | undefined;
 }
-
-/**
- * requests-oauthlib's `facebook_compliance_fix`: a `text/plain` form answer (the first API
- * versions') read as the token it is, `expires` as `expires_in`, type `Bearer`.
- */
-const legacyTokenAnswer: EndpointResponseHook = async (response) => {
-  const type = response.headers.get('content-type') ?? '';
-  if (type.includes('application/json') || !type.includes('text/plain') || response.status !== 200)
-    return response;
-  const fields: Record<string, string> = Object.fromEntries(
-    new URLSearchParams(await response.text()),
-  );
-  if (fields['expires'] !== undefined) fields['expires_in'] = fields['expires'];
-  fields['token_type'] = 'Bearer';
-  const headers = { 'content-type': 'application/json' };
-  return new Response(JSON.stringify(fields), { status: 200, headers });
-};
 
 /** The RFC 6749 code a Graph API error object means. */
 function rfcCode(code: unknown, message: string): string {
@@ -164,7 +147,7 @@ export function facebookProvider(options: FacebookProviderOptions = {}): Provide
     scope: ['email', 'public_profile'],
     user: { url: `${graph}/me?fields=${fields}` },
     hooks: {
-      'token.response': legacyTokenAnswer,
+      'token.response': facebookTokenAnswer,
       'token.parsed': graphError,
       'revocation.request': deletePermissions(options.appSecretProof),
       'revocation.response': alreadyRevoked(400, (body) => /"code":\s*190\b/.test(body)),

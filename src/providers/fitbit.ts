@@ -29,8 +29,9 @@
  * @module
  */
 
-import type { EndpointParsedHook, EndpointRequest, HookContext } from '../hooks.js';
+import type { EndpointRequest, HookContext } from '../hooks.js';
 import { definePreset, type ProviderPreset } from '../provider.js';
+import { fitbitErrors } from './fixes.js';
 import { trimUrl } from './quirks.js';
 
 /** Options of {@link fitbitProvider}. */
@@ -40,18 +41,6 @@ export interface FitbitProviderOptions {
   /** Where the token endpoints and the Web API live; default `https://api.fitbit.com`. */
   apiUrl?: string | undefined;
 }
-
-/**
- * requests-oauthlib's `fitbit_compliance_fix`: the first of Fitbit's `errors` read as RFC 6749's
- * `error` (and its message as the description).
- */
-const fitbitErrors: EndpointParsedHook = (fields) => {
-  const errors = fields['errors'];
-  if (fields['error'] !== undefined || !Array.isArray(errors) || !errors.length) return;
-  const first = errors[0] as { errorType?: unknown; message?: unknown };
-  fields['error'] = typeof first?.errorType === 'string' ? first.errorType : 'invalid_request';
-  if (typeof first?.message === 'string') fields['error_description'] = first.message;
-};
 
 /** Fitbit wants `client_id` in a token request's body, Basic credentials or not. */
 function clientIdInBody({ body }: EndpointRequest, { clientId }: HookContext): void {

@@ -9,6 +9,7 @@
 import type {
   ComplianceHooks,
   EndpointParsedHook,
+  EndpointResponseHook,
   ResourceRequest,
   ResourceRequestHook,
 } from '../hooks.js';
@@ -96,11 +97,65 @@ function tokenInQuery(hosts: readonly string[]): ResourceRequestHook {
 }
 
 /**
+ * Facebook's first Graph API versions answered the token endpoint with a form as `text/plain`
+ * (HTTP 200), `expires` for `expires_in` and no `token_type`: such an answer is read as the
+ * token it is, `expires` as `expires_in`, type `Bearer`. A JSON answer, or any other status,
+ * stays as it is (requests-oauthlib's `facebook_compliance_fix`). The `facebook` preset has it.
+ */
+export const facebookTokenAnswer: EndpointResponseHook = async (response) => {
+  const type = response.headers.get('content-type') ?? '';
+  if (type.includes('application/json') || !type.includes('text/plain') || response.status !== 200)
+    return response;
+  const fields: Record<string, string> = Object.fromEntries(
+    new URLSearchParams(await response.text()),
+  );
+  if (fields['expires'] !== undefined) fields['expires_in'] = fields['expires'];
+  fields['token_type'] = 'Bearer';
+  const headers = { 'content-type': 'application/json' };
+  return new Response(JSON.stringify(fields), { status: 200, headers });
+};
+
+/**
+ * Fitbit answers errors as a list, `{"errors": [{"errorType", "message"}], "success": false}`,
+ * not RFC 6749's single `error`: the first `errorType` is read as `error` and its `message` as
+ * `error_description` (requests-oauthlib's `fitbit_compliance_fix`), so the core raises the
+ * matching typed error. The `fitbit` preset has it.
+ */
+export const fitbitErrors: EndpointParsedHook = (fields) => {
+  const errors = fields['errors'];
+  if (fields['error'] !== undefined || !Array.isArray(errors) || !errors.length) return;
+  const first = errors[0] as { errorType?: unknown; message?: unknown };
+  fields['error'] = typeof first?.errorType === 'string' ? first.errorType : 'invalid_request';
+  if (typeof first?.message === 'string') fields['error_description'] = first.message;
+};
+
+/**
+ * Mailchimp's token answers say `"scope": null` and `"expires_in": 0`: the null scope is dropped
+ * (as requests-oauthlib's `mailchimp_compliance_fix` does), and so is the 0, which is how
+ * Mailchimp says the token does not expire (requests-oauthlib puts 3600 in its place, which
+ * would make a client refresh a token it cannot refresh; without it the token has no expiry).
+ * The `mailchimp` preset has it.
+ */
+export const mailchimpTokenAnswer: EndpointParsedHook = (fields) => {
+  if (fields['scope'] === null) delete fields['scope'];
+  if (fields['expires_in'] === 0 || fields['expires_in'] === '0') delete fields['expires_in'];
+};
+
+/**
  * The names of {@link fixes}.
  *
  * @inline
  */
-export type FixName = 'douban' | 'ebay' | 'instagram' | 'plentymarkets' | 'slack' | 'weibo';
+export type FixName =
+  | 'douban'
+  | 'ebay'
+  | 'facebook'
+  | 'fitbit'
+  | 'instagram'
+  | 'mailchimp'
+  | 'plentymarkets'
+  | 'slack'
+  | 'weibo';
 
 /**
  * The compliance fixes of requests-oauthlib, each a set of hooks.
@@ -117,12 +172,24 @@ export const fixes: Readonly<Record<FixName, ComplianceHooks>> = Object.freeze({
   /** eBay's `User Access Token` / `Application Access Token` types are Bearer (`ebay_compliance_fix`). */
   ebay: Object.freeze({ 'token.parsed': ebayTokenType }),
   /**
+   * Facebook's legacy `text/plain` form token answer read as JSON, `expires` as `expires_in`,
+   * `Bearer` (`facebook_compliance_fix`).
+   */
+  facebook: Object.freeze({ 'token.response': facebookTokenAnswer }),
+  /**
+   * Fitbit's `errors` list read as RFC 6749's `error` and `error_description`, at the token
+   * and revocation endpoints (`fitbit_compliance_fix`).
+   */
+  fitbit: Object.freeze({ 'token.parsed': fitbitErrors, 'revocation.parsed': fitbitErrors }),
+  /**
    * Instagram's API reads the token from the `access_token` query parameter, added on requests
    * to `api.instagram.com` and `graph.instagram.com` only (`instagram_compliance_fix`).
    */
   instagram: Object.freeze({
     'resource.request': tokenInQuery(['api.instagram.com', 'graph.instagram.com']),
   }),
+  /** Mailchimp's `null` scope and `expires_in: 0` (no expiry) dropped (`mailchimp_compliance_fix`). */
+  mailchimp: Object.freeze({ 'token.parsed': mailchimpTokenAnswer }),
   /** plentymarkets' camelCase token answer read under RFC 6749 names (`plentymarkets_compliance_fix`). */
   plentymarkets: Object.freeze({ 'token.parsed': snakeCaseToken }),
   /** The token as a `token` POST parameter as well (requests-oauthlib's `slack_compliance_fix`). */

@@ -23,8 +23,8 @@
  * @module
  */
 
-import type { EndpointParsedHook } from '../hooks.js';
 import { definePreset, type ProviderPreset } from '../provider.js';
+import { mailchimpTokenAnswer } from './fixes.js';
 import { trimUrl } from './quirks.js';
 
 /** Options of {@link mailchimpProvider}. */
@@ -32,15 +32,6 @@ export interface MailchimpProviderOptions {
   /** Where the OAuth2 endpoints and the metadata live; default `https://login.mailchimp.com`. */
   baseUrl?: string | undefined;
 }
-
-/**
- * requests-oauthlib's `mailchimp_compliance_fix`: a `null` scope and an `expires_in` of 0
- * (Mailchimp's way of saying the token does not expire) are dropped.
- */
-const mailchimpTokenAnswer: EndpointParsedHook = (fields) => {
-  if (fields['scope'] === null) delete fields['scope'];
-  if (fields['expires_in'] === 0 || fields['expires_in'] === '0') delete fields['expires_in'];
-};
 
 /**
  * Makes a Mailchimp preset.

@@ -1,9 +1,16 @@
 /**
- * `fixes.*`: requests-oauthlib's compliance fixes for providers without a preset here (douban,
- * ebay, instagram, plentymarkets, weibo), each shown against a small canned answer: the quirk
- * without the fix, then with it.
+ * `fixes.*`: requests-oauthlib's compliance fixes as hooks for any session, for providers without
+ * a preset here (douban, ebay, instagram, plentymarkets, weibo) and for sessions built without
+ * the preset (facebook, fitbit, mailchimp, slack), each shown against a small canned answer: the
+ * quirk without the fix, then with it.
  */
-import { OAuth2Session, type Token } from 'oauth2-session';
+import {
+  InvalidClientError,
+  InvalidGrantError,
+  OAuth2Error,
+  OAuth2Session,
+  type Token,
+} from 'oauth2-session';
 import { fixes } from 'oauth2-session/providers';
 import { describe, expect, it } from 'vitest';
 
@@ -109,5 +116,121 @@ describe('fixes.instagram', () => {
     expect(new URL(sent[1]!.url).searchParams.getAll('access_token')).toEqual(['given']);
     await session.get('https://cdn.example/me');
     expect(new URL(sent[2]!.url).searchParams.has('access_token')).toBe(false);
+  });
+});
+
+/** A session whose every request is answered by `answer()`, with `hooks` when given. */
+function answered(answer: () => Response, hooks?: (typeof fixes)[keyof typeof fixes]) {
+  const fetch = async () => answer();
+  const token: Token = { access_token: 'at-1', token_type: 'Bearer', refresh_token: 'rt-1' };
+  return new OAuth2Session({
+    ...CLIENT,
+    fetch,
+    pkce: false,
+    token,
+    server: { token_endpoint: TOKEN_URL, revocation_endpoint: 'https://provider.example/revoke' },
+    ...(hooks ? { hooks } : {}),
+  });
+}
+
+describe('fixes.facebook', () => {
+  const legacy = () =>
+    new Response('access_token=EAAB&expires=5183999', {
+      status: 200,
+      headers: { 'content-type': 'text/plain; charset=UTF-8' },
+    });
+
+  it('fixes.facebook: a text/plain form answer is refused without the fix, a Bearer token with expires_in from expires with it', async () => {
+    await expect(answered(legacy).fetchToken(TOKEN_URL, { code: 'c' })).rejects.toBeInstanceOf(
+      OAuth2Error,
+    );
+    const before = Math.floor(Date.now() / 1000);
+    const token = await answered(legacy, fixes.facebook).fetchToken(TOKEN_URL, { code: 'c' });
+    expect(token).toMatchObject({ access_token: 'EAAB', token_type: 'Bearer' });
+    expect(token.expires_at).toBeGreaterThanOrEqual(before + 5183999);
+    expect(token.expires_at).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000) + 5183999);
+  });
+
+  it('fixes.facebook: a JSON answer (the current Graph API) is left as it is', async () => {
+    const json = () =>
+      Response.json({ access_token: 'EAAC', token_type: 'bearer', expires_in: 60 });
+    const token = await answered(json, fixes.facebook).fetchToken(TOKEN_URL, { code: 'c' });
+    expect(token).toMatchObject({ access_token: 'EAAC', token_type: 'bearer' });
+  });
+
+  it('fixes.facebook: a text/plain error answer (not a 200) stays an error', async () => {
+    const refused = () =>
+      new Response('error=invalid_grant', {
+        status: 400,
+        headers: { 'content-type': 'text/plain' },
+      });
+    await expect(
+      answered(refused, fixes.facebook).fetchToken(TOKEN_URL, { code: 'c' }),
+    ).rejects.toBeInstanceOf(OAuth2Error);
+  });
+});
+
+describe('fixes.fitbit', () => {
+  const errors = (errorType: string, message: string) => () =>
+    Response.json({ errors: [{ errorType, message }], success: false }, { status: 400 });
+
+  it('fixes.fitbit: an errors list is an untyped failure without the fix, the first errorType as the typed error with it', async () => {
+    const expired = errors('invalid_grant', 'Refresh token invalid: rt-1.');
+    const plain = await answered(expired)
+      .refreshToken()
+      .catch((e: unknown) => e);
+    expect(plain).toBeInstanceOf(OAuth2Error);
+    expect(plain).not.toBeInstanceOf(InvalidGrantError);
+    const fixed = await answered(expired, fixes.fitbit)
+      .refreshToken()
+      .catch((e: unknown) => e);
+    expect(fixed).toBeInstanceOf(InvalidGrantError);
+    expect((fixed as InvalidGrantError).errorDescription).toBe('Refresh token invalid: rt-1.');
+  });
+
+  it('fixes.fitbit: at the revocation endpoint too', async () => {
+    const refused = errors('invalid_client', 'Invalid authorization header format.');
+    await expect(answered(refused, fixes.fitbit).revokeToken()).rejects.toBeInstanceOf(
+      InvalidClientError,
+    );
+  });
+
+  it('fixes.fitbit: an RFC 6749 error is left as it is', async () => {
+    const rfc = () => Response.json({ error: 'invalid_grant', errors: [{}] }, { status: 400 });
+    const e = await answered(rfc, fixes.fitbit)
+      .refreshToken()
+      .catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(InvalidGrantError);
+  });
+});
+
+describe('fixes.mailchimp', () => {
+  const answer = () =>
+    Response.json({ access_token: 'mc-1', token_type: 'bearer', expires_in: 0, scope: null });
+
+  it('fixes.mailchimp: a null scope is refused without the fix and dropped with it', async () => {
+    await expect(answered(answer).fetchToken(TOKEN_URL, { code: 'c' })).rejects.toBeInstanceOf(
+      OAuth2Error,
+    );
+    const token = await answered(answer, fixes.mailchimp).fetchToken(TOKEN_URL, { code: 'c' });
+    expect(token.access_token).toBe('mc-1');
+    expect('scope' in token).toBe(false);
+  });
+
+  it('fixes.mailchimp: expires_in 0 makes a token already due without the fix, one without expiry with it', async () => {
+    const zero = () => Response.json({ access_token: 'mc-1', token_type: 'bearer', expires_in: 0 });
+    const plain = await answered(zero).fetchToken(TOKEN_URL, { code: 'c' });
+    expect(plain.expires_at).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000));
+    const token = await answered(zero, fixes.mailchimp).fetchToken(TOKEN_URL, { code: 'c' });
+    expect(token.expires_at).toBeUndefined();
+    expect('expires_in' in token).toBe(false);
+  });
+
+  it('fixes.mailchimp: an expires_in other than 0 and a scope that is set are kept', async () => {
+    const other = () =>
+      Response.json({ access_token: 'mc-2', token_type: 'bearer', expires_in: 60, scope: 'x' });
+    const token = await answered(other, fixes.mailchimp).fetchToken(TOKEN_URL, { code: 'c' });
+    expect(token.expires_at).toEqual(expect.any(Number));
+    expect(token.scope).toEqual(['x']);
   });
 });
