@@ -17,6 +17,7 @@ import type {
   FastifyRequest,
   RouteHandlerMethod,
 } from 'fastify';
+import { misuse } from '../errors.js';
 import type { OAuthHandlers } from './handlers.js';
 import { type OAuthRoutePaths, oauthRouteTable } from './routes.js';
 import { trustedOrigin, trustedUrl } from './trusted-url.js';
@@ -78,7 +79,7 @@ function bodyOf(request: FastifyRequest): ReadableStream<Uint8Array> | undefined
   if (isReadable(passed)) return streamOf(passed);
   if (passed === undefined && !request.raw.readableEnded) return streamOf(request.raw);
   if (passed === undefined) return undefined;
-  throw new TypeError(
+  throw misuse(
     'fastify already parsed this body: register the route inside oauthPlugin or a passThroughBodies scope',
   );
 }

@@ -265,5 +265,9 @@ describe('toFastify: answers and requests', () => {
       headers: { 'content-type': 'application/json' },
     });
     expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({
+      code: 'ERR_INVALID_ARG_VALUE',
+      message: expect.stringContaining('passThroughBodies'),
+    });
   });
 });
