@@ -6,7 +6,7 @@
  * consumer under NodeNext and Bundler resolution.
  */
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
@@ -15,26 +15,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const CONSUMER_SOURCES = fileURLToPath(new URL('./consumer/', import.meta.url));
-const bin = (path: string) => join(ROOT, 'node_modules', path);
+const inModules = (path: string) => join(ROOT, 'node_modules', path);
 
-/** What the working tree holds that is not the project: never copied into the packed tree. */
-const NOT_COPIED = new Set([
-  'node_modules',
-  '.git',
-  'dist',
-  'test-output',
-  '.stryker-tmp',
-  'reports',
-]);
 /** Always in a tarball besides `files` (npm adds them itself) or named in `files`. */
 const TOP_LEVEL_FILES = ['CHANGELOG.md', 'LICENSE', 'README.md', 'package.json'];
-/** The optional peers the entries import, installed beside the tarball (and the types Express needs). */
-const PEERS = ['express', 'fastify', 'hono', 'ioredis', '@types/express', '@types/node'];
+/** Types a TypeScript consumer adds: Express 5 ships none, and Node's for the Node entries. */
+const CONSUMER_TYPES = ['@types/express', '@types/node'];
 
 interface Manifest {
-  version: string;
   exports: Record<string, string | { types: string; default: string }>;
   bin: Record<string, string>;
+  dependencies: Record<string, string>;
+  peerDependencies: Record<string, string>;
 }
 
 interface Result {
@@ -121,8 +113,16 @@ describe('npm package', () => {
 
   beforeAll(async () => {
     temp = await mkdtemp(join(tmpdir(), 'oauth2-session-pack-'));
+    // The working tree as git sees it (tracked and new files, nothing ignored: no dist/, no
+    // node_modules/, no build output), so `files` alone decides what of it ships.
     const tree = join(temp, 'tree');
-    cpSync(ROOT, tree, { recursive: true, filter: (from) => !NOT_COPIED.has(basename(from)) });
+    const listed = await must(
+      'git',
+      ['ls-files', '-z', '--cached', '--others', '--exclude-standard'],
+      ROOT,
+    );
+    for (const file of listed.split('\0').filter((f) => f && existsSync(join(ROOT, f))))
+      cpSync(join(ROOT, file), join(tree, file));
     await symlink(join(ROOT, 'node_modules'), join(tree, 'node_modules'), 'dir');
     const packed = await must('npm', ['pack', '--json', '--pack-destination', temp], tree);
     const [report] = JSON.parse(packed) as [{ filename: string; files: { path: string }[] }];
@@ -135,13 +135,17 @@ describe('npm package', () => {
       join(consumer, 'package.json'),
       JSON.stringify({ name: 'consumer', private: true, type: 'module' }),
     );
-    // The peers at the versions this repository tests with: npm's cache has them after `npm ci`.
-    const peers = PEERS.map((name) => {
-      const { version } = JSON.parse(readFileSync(bin(`${name}/package.json`), 'utf8')) as Manifest;
-      return `${name}@${version}`;
-    });
-    const install = ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts'];
-    await must('npm', [...install, tarball, ...peers], consumer);
+    // A real `npm install` with no network: the dependencies and every optional peer come from
+    // this repository's node_modules by path, so npm resolves the tarball's ranges against them
+    // (`--offline` fails on anything it would have to fetch). Only what package.json declares is
+    // there: an import of an undeclared package fails below.
+    const beside = [
+      ...Object.keys(manifest.dependencies),
+      ...Object.keys(manifest.peerDependencies),
+      ...CONSUMER_TYPES,
+    ].map((name) => inModules(name));
+    const install = ['install', '--offline', '--no-audit', '--no-fund', '--ignore-scripts'];
+    await must('npm', [...install, tarball, ...beside], consumer);
     cpSync(join(CONSUMER_SOURCES, 'run.mjs'), join(consumer, 'run.mjs'));
   }, 300_000);
 
@@ -166,14 +170,14 @@ describe('npm package', () => {
   });
 
   it('publint --strict finds nothing in the tarball', async () => {
-    const out = await node(bin('publint/src/cli.js'), ['--strict', tarball], temp);
+    const out = await node(inModules('publint/src/cli.js'), ['--strict', tarball], temp);
     expect(out).toContain('All good!');
   });
 
   // ESM only, on purpose: the esm-only profile leaves out node10 (TypeScript's legacy resolution,
   // which ignores `exports`) and require() from CommonJS; every other resolution must be clean.
   it('arethetypeswrong: every entry resolves to its types and ESM under node16 and bundler', async () => {
-    const attw = bin('@arethetypeswrong/cli/dist/index.js');
+    const attw = inModules('@arethetypeswrong/cli/dist/index.js');
     const args = [tarball, '--profile', 'esm-only', '--no-definitely-typed', '--format', 'json'];
     const result = await run(process.execPath, [attw, ...args], temp);
     const { analysis } = JSON.parse(result.stdout) as {
@@ -235,14 +239,14 @@ describe('npm package', () => {
 
     // Without skipLibCheck: a declaration file that names a stripped @internal is an error here.
     it('under NodeNext, with exactOptionalPropertyTypes, checking the shipped .d.ts too', async () => {
-      const tsc = bin('typescript/bin/tsc');
+      const tsc = inModules('typescript/bin/tsc');
       const result = await run(process.execPath, [tsc, '-p', 'tsconfig.nodenext.json'], consumer);
       expect(result.stdout).toBe('');
       expect(result.code).toBe(0);
     }, 180_000);
 
     it('under Bundler resolution, with exactOptionalPropertyTypes', async () => {
-      const tsc = bin('typescript/bin/tsc');
+      const tsc = inModules('typescript/bin/tsc');
       const result = await run(process.execPath, [tsc, '-p', 'tsconfig.bundler.json'], consumer);
       expect(result.stdout).toBe('');
       expect(result.code).toBe(0);
