@@ -7,19 +7,22 @@
  *   (bench/web/peer.ts),
  * - the seed: the original Flask + requests-oauthlib app, when Debian's Python has them.
  *
- * Every server runs in its own process against one dev provider (auto-approve) in another, and
+ * The example app runs as `npm start` runs it: built (`npm run build:example`, esbuild) and
+ * started with plain `node`. Every server runs in its own process against one dev provider
+ * (auto-approve) in another, and
  * the load driver runs here. Rounds are interleaved (the order rotates every round) so machine
  * noise hits every contender alike; a ratio is the median of the per-round ratios.
  *
  * Run alone: `npx tsx bench/web.bench.ts`; the runner (`bench/run.ts`) calls {@link run}.
  */
 import { randomBytes } from 'node:crypto';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { freePort } from '../test/harness/ports.js';
 import { atLeast, type BenchRow, type BenchTable, formatTable, info } from './lib/report.js';
 import { combine, type Measurement, measureLogins, measureProfile } from './web/driver.js';
-import { type ChildServer, spawnServer } from './web/process.js';
+import type { ChildServer } from './web/process.js';
 import { seedUnavailable, startSeed } from './web/seed.js';
+import { buildExample, spawnExample, spawnNode } from './web/targets.js';
 
 /** Sizes; the whole bench stays well under two minutes on two shared cores. */
 const SETTINGS = Object.freeze({
@@ -49,13 +52,6 @@ interface Contender {
   server: ChildServer;
   logins: Measurement[];
   profile: Measurement[];
-}
-
-const repoRoot = fileURLToPath(new URL('../', import.meta.url));
-const serveScript = fileURLToPath(new URL('./web/serve.ts', import.meta.url));
-
-function spawnNode(kind: string, env: Record<string, string>): Promise<ChildServer> {
-  return spawnServer(kind, process.execPath, ['--import', 'tsx', serveScript, kind], env, repoRoot);
 }
 
 interface Plan {
@@ -93,7 +89,11 @@ function endpoints(provider: ChildServer) {
 function startContender(p: Plan, provider: ChildServer): Promise<ChildServer> {
   const ep = endpoints(provider);
   if (p.name === 'seed') return startSeed({ ...p, ...ep });
-  return spawnNode(p.name, {
+  const spawn =
+    p.name === 'express' || p.name === 'hono'
+      ? spawnExample.bind(null, p.name)
+      : spawnNode.bind(null, p.name);
+  return spawn({
     PORT: String(p.port),
     OAUTH_CLIENT_ID: p.clientId,
     OAUTH_CLIENT_SECRET: p.clientSecret,
@@ -196,6 +196,7 @@ export async function run(): Promise<BenchTable> {
     ? ['express', 'hono', 'floor', 'peer']
     : ['express', 'hono', 'floor', 'peer', 'seed'];
   const plans = await plan(names.filter(chosen));
+  buildExample();
   const provider = await spawnNode('provider', { DEV_CLIENTS: JSON.stringify(devClients(plans)) });
   const contenders: Contender[] = [];
   try {

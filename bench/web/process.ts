@@ -1,6 +1,7 @@
 /**
- * Starts a server as a child process and waits for its `listening <origin>` line on stdout.
- * Shared by the Node targets (`serve.ts`) and the Python seed.
+ * Starts a server as a child process and waits for its `listening <origin>` line on stdout (or
+ * the example app's `open <origin>/ to log in` line). Shared by the Node targets (`serve.ts`,
+ * the built example app) and the Python seed.
  */
 import { spawn } from 'node:child_process';
 
@@ -8,6 +9,8 @@ import { spawn } from 'node:child_process';
 export interface ChildServer {
   /** `http://127.0.0.1:<port>` as the child printed it. */
   url: string;
+  /** The child's process id (for its memory). */
+  pid: number;
   /** Sends SIGTERM and waits for the exit. */
   close(): Promise<void>;
 }
@@ -45,11 +48,12 @@ export function spawnServer(
     const timer = setTimeout(() => fail(`did not start in ${STARTUP_MS / 1000} s`), STARTUP_MS);
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString('utf8');
-      const url = /listening (http:\/\/[^\s]+)/.exec(out)?.[1];
+      const found = /listening (http:\/\/[^\s]+)|open (http:\/\/[^\s]+?)\/ to log in/.exec(out);
+      const url = found?.[1] ?? found?.[2];
       if (!url) return;
       clearTimeout(timer);
       child.removeAllListeners('exit');
-      resolve({ url, close });
+      resolve({ url, pid: child.pid ?? 0, close });
     });
     child.once('exit', (code) => fail(`exited with ${code} before listening`));
   });

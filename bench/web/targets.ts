@@ -1,0 +1,33 @@
+/**
+ * How the web benchmarks start their Node targets: the example app as `npm start` runs it
+ * (built by `npm run build:example`, then plain `node`), and the bench's own servers
+ * (`serve.ts`: the provider, the floor, the peer) through tsx.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { type ChildServer, spawnServer } from './process.js';
+
+const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+const serveScript = fileURLToPath(new URL('./serve.ts', import.meta.url));
+
+/** A bench server of `serve.ts` (`provider`, `floor`, `peer`, ...) in its own process. */
+export function spawnNode(kind: string, env: Record<string, string>): Promise<ChildServer> {
+  return spawnServer(kind, process.execPath, ['--import', 'tsx', serveScript, kind], env, repoRoot);
+}
+
+/** Where `npm run build:example` writes the example app (package.json). */
+const builtExamples = `${repoRoot}node_modules/.cache/oauth2-session/examples/`;
+
+/** Builds the example app as `npm start` does; throws when the build fails. */
+export function buildExample(): void {
+  const built = spawnSync('npm', ['run', '--silent', 'build:example'], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
+  if (built.status !== 0) throw new Error(`npm run build:example failed: ${built.stderr}`);
+}
+
+/** The built example app (`express` or `hono`), started with plain node as `npm start` does. */
+export function spawnExample(kind: 'express' | 'hono', env: Record<string, string>) {
+  return spawnServer(kind, process.execPath, [`${builtExamples}${kind}.mjs`], env, repoRoot);
+}
