@@ -67,7 +67,10 @@ export const LOGOUT_PATH = '/logout';
 function accountPage(session: Session): Promise<Response> {
   const form = logoutForm(session, { action: LOGOUT_PATH });
   const body = `<h1>You are logged in</h1><p class="muted">Your session is active on this site.</p><div class="actions"><a class="button" href="/profile">Your profile</a>${form}</div>`;
-  return Promise.resolve(pageResponse(200, (nonce) => pageDocument('Logged in', body, nonce)));
+  const page = pageResponse(200, (nonce) => pageDocument('Logged in', body, nonce), {
+    referrerPolicy: 'same-origin', // the log-out form's POST must show its origin
+  });
+  return Promise.resolve(page);
 }
 
 /**

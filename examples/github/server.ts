@@ -7,7 +7,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { consoleLogger, type Logger, silentLogger } from 'oauth2-session/web';
+import { consoleLogger, type Logger } from 'oauth2-session/web';
 import { type AppConfig, type AppEnv, readConfig } from './config.js';
 import { type ResolvedProvider, registerWithDevProvider, resolveProvider } from './provider.js';
 import { createRoutes, type Routes } from './routes.js';
@@ -23,12 +23,12 @@ export interface RunningApp {
 
 /** Options of `start()`. */
 export interface StartOptions {
-  /** Print nothing (tests, benchmarks). Default false. */
+  /** Print no start-up lines (tests, benchmarks); what `logger` gets is not affected. Default false. */
   quiet?: boolean | undefined;
   /**
    * Where the app's lines go while it runs (failed logins with their code, refresh failures,
    * failed revocations, the session store's outages with its host and port): pino's shape.
-   * Default `consoleLogger` (warn and error on the console), or nothing when `quiet`.
+   * Default `consoleLogger` (warn and error on the console); `silentLogger` for none.
    */
   logger?: Logger | undefined;
 }
@@ -152,7 +152,7 @@ export async function startApp(
 ): Promise<RunningApp> {
   const config = readConfig(env);
   const provider = await resolveProvider(config);
-  const logger = options.logger ?? (options.quiet ? silentLogger : consoleLogger);
+  const logger = options.logger ?? consoleLogger;
   const running = await serve({ config, provider }, createApp, logger).catch(
     async (error: unknown) => {
       await provider.devProvider?.close();

@@ -179,6 +179,12 @@ export interface PageResponseOptions {
   setCookies?: readonly string[] | undefined;
   /** Origins the page's images come from (an avatar's), added to `img-src`; `'self'` always. */
   imageOrigins?: readonly string[] | undefined;
+  /**
+   * `Referrer-Policy`. Default `no-referrer`; a page with the log-out form needs `same-origin`
+   * (under `no-referrer` a browser sends `Origin: null` with a form's POST, and the logout
+   * must see its origin), as {@link renderPage} sets for `profile`.
+   */
+  referrerPolicy?: 'no-referrer' | 'same-origin' | undefined;
 }
 
 /** Origins written into the CSP: only plain `scheme://host[:port]` values get in. */
@@ -202,7 +208,8 @@ export function pagePolicy(nonce: string, imageOrigins: readonly string[] = []):
 
 /**
  * A page as a Response: `render` is given a fresh nonce; the answer is uncacheable, not
- * framable, sends no referrer to other sites, and carries {@link pagePolicy}.
+ * framable, sends no referrer (to other sites, with `referrerPolicy: 'same-origin'`), and carries
+ * {@link pagePolicy}.
  *
  * @example
  * ```ts
@@ -218,9 +225,7 @@ export function pageResponse(
   const nonce = randomString(16);
   return htmlResponse(status, render(nonce), options.setCookies ?? [], {
     'content-security-policy': pagePolicy(nonce, options.imageOrigins),
-    // Not `no-referrer`: under it a browser sends `Origin: null` with a form's POST, and the
-    // log-out form must show its origin. Other sites still get no referrer.
-    'referrer-policy': 'same-origin',
+    'referrer-policy': options.referrerPolicy ?? 'no-referrer',
   });
 }
 
@@ -240,5 +245,10 @@ export function renderPage<K extends PageKind>(
   options: PageResponseOptions = {},
 ): Response {
   const render = renderers[kind] as (data: PageData<K> & PageContext) => string;
-  return pageResponse(status, (nonce) => render.call(renderers, { ...data, nonce }), options);
+  // The profile page carries the log-out form (see PageResponseOptions.referrerPolicy).
+  const referrerPolicy = kind === 'profile' ? 'same-origin' : undefined;
+  return pageResponse(status, (nonce) => render.call(renderers, { ...data, nonce }), {
+    referrerPolicy,
+    ...options,
+  });
 }

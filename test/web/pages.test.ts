@@ -209,7 +209,7 @@ describe('pagePolicy and renderPage', () => {
     expect(await first.text()).toContain(`<style nonce="${nonceOf(first)}">`);
     expect(first.headers.get('cache-control')).toBe('no-store');
     expect(first.headers.get('x-frame-options')).toBe('DENY');
-    expect(first.headers.get('referrer-policy')).toBe('same-origin');
+    expect(first.headers.get('referrer-policy')).toBe('no-referrer');
   });
 });
 
