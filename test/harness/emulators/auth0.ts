@@ -29,6 +29,7 @@ import {
   oauthError,
   route,
   startEmulator,
+  tokenGrant,
 } from './toolkit.js';
 
 /** The signed-in user, as `/userinfo` answers them. */
@@ -92,24 +93,16 @@ export async function startAuth0(
     const auth = client(req);
     if (!auth.ok) return unauthorized();
     const f = req.form;
-    if (f.get('grant_type') === 'authorization_code') {
-      const redeemed = authority.redeemCode(f.get('code'), {
-        clientId: auth.client.clientId,
-        redirectUri: f.get('redirect_uri'),
-        verifier: f.get('code_verifier'),
-      });
-      if (!redeemed.ok) return oauthError(403, 'invalid_grant', 'Invalid authorization code');
-      return issued(redeemed.grant, authority.issueTokens(redeemed.grant));
-    }
-    if (f.get('grant_type') === 'refresh_token') {
-      const value = f.get('refresh_token');
-      const refreshed =
-        value && revoked.has(value) ? undefined : authority.refresh(value, auth.client.clientId);
-      if (!refreshed?.ok)
-        return oauthError(403, 'invalid_grant', 'Unknown or invalid refresh token.');
-      return issued(refreshed.grant, refreshed.tokens);
-    }
-    return oauthError(403, 'unsupported_grant_type', 'Grant type is not supported.');
+    const badRefresh = () => oauthError(403, 'invalid_grant', 'Unknown or invalid refresh token.');
+    // A refresh token revoked on its own: refused, though its grant lives on.
+    if (f.get('grant_type') === 'refresh_token' && revoked.has(f.get('refresh_token') ?? ''))
+      return badRefresh();
+    return tokenGrant(authority, auth.client.clientId, f, {
+      issued,
+      badCode: () => oauthError(403, 'invalid_grant', 'Invalid authorization code'),
+      badRefresh,
+      unsupported: () => oauthError(403, 'unsupported_grant_type', 'Grant type is not supported.'),
+    });
   };
 
   const http = await startEmulator({

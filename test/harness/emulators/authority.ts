@@ -431,3 +431,55 @@ export function authorize(
 /** The RFC 6749 section 5.2 error answer. */
 export const oauthError = (status: number, error: string, description?: string) =>
   json(status, description ? { error, error_description: description } : { error });
+
+/** How a token endpoint answers each outcome of {@link tokenGrant}, in its provider's words. */
+export interface GrantAnswers {
+  /** The tokens a redeemed code or a refresh issued, as the provider answers them. */
+  issued(grant: Grant, tokens: IssuedTokens): Reply | Promise<Reply>;
+  /** A code that was not redeemed. */
+  badCode(reason: CodeRefusal): Reply;
+  /** A refresh token that was refused. */
+  badRefresh(reason: RefreshRefusal): Reply;
+  /** Any other `grant_type`. */
+  unsupported(grantType: string | null | undefined): Reply;
+}
+
+/**
+ * The two grants of a token endpoint for a client already authenticated: `authorization_code`
+ * redeems `code`, bound to `redirect_uri` and `code_verifier` (RFC 6749 section 4.1.3, RFC 7636
+ * section 4.6), and `refresh_token` refreshes (RFC 6749 section 6); `fields` are the request's
+ * parameters (its form, or a JSON body read the same way).
+ *
+ * @example
+ * ```ts
+ * return tokenGrant(authority, auth.client.clientId, req.form, {
+ *   issued: (grant, tokens) => json(200, { ...tokens, token_type: 'Bearer' }),
+ *   badCode: () => oauthError(400, 'invalid_grant'),
+ *   badRefresh: () => oauthError(400, 'invalid_grant'),
+ *   unsupported: () => oauthError(400, 'unsupported_grant_type'),
+ * });
+ * ```
+ */
+export function tokenGrant(
+  authority: Authority,
+  clientId: string,
+  fields: { get(name: string): string | null | undefined },
+  answers: GrantAnswers,
+): Reply | Promise<Reply> {
+  const grantType = fields.get('grant_type');
+  if (grantType === 'authorization_code') {
+    const redeemed = authority.redeemCode(fields.get('code'), {
+      clientId,
+      redirectUri: fields.get('redirect_uri'),
+      verifier: fields.get('code_verifier'),
+    });
+    if (!redeemed.ok) return answers.badCode(redeemed.reason);
+    return answers.issued(redeemed.grant, authority.issueTokens(redeemed.grant));
+  }
+  if (grantType === 'refresh_token') {
+    const refreshed = authority.refresh(fields.get('refresh_token'), clientId);
+    if (!refreshed.ok) return answers.badRefresh(refreshed.reason);
+    return answers.issued(refreshed.grant, refreshed.tokens);
+  }
+  return answers.unsupported(grantType);
+}

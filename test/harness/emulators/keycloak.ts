@@ -29,6 +29,7 @@ import {
   oauthError,
   route,
   startEmulator,
+  tokenGrant,
 } from './toolkit.js';
 
 /** The signed-in user, as `userinfo` answers them. */
@@ -93,34 +94,22 @@ export async function startKeycloak(clients: readonly EmulatedClient[], realm: s
   const token = async (req: EmulatorRequest) => {
     const auth = client(req);
     if (!auth.ok) return badClient();
-    const f = req.form;
-    if (f.get('grant_type') === 'authorization_code') {
-      const redeemed = authority.redeemCode(f.get('code'), {
-        clientId: auth.client.clientId,
-        redirectUri: f.get('redirect_uri'),
-        verifier: f.get('code_verifier'),
-      });
-      if (!redeemed.ok) {
-        const pkce = redeemed.reason === 'pkce_mismatch' || redeemed.reason === 'pkce_missing';
-        return oauthError(
+    return tokenGrant(authority, auth.client.clientId, req.form, {
+      issued,
+      badCode: (reason) =>
+        oauthError(
           400,
           'invalid_grant',
-          pkce ? 'PKCE verification failed' : 'Code not valid',
-        );
-      }
-      return issued(redeemed.grant, authority.issueTokens(redeemed.grant));
-    }
-    if (f.get('grant_type') === 'refresh_token') {
-      const refreshed = authority.refresh(f.get('refresh_token'), auth.client.clientId);
-      if (!refreshed.ok)
-        return oauthError(
+          reason.startsWith('pkce') ? 'PKCE verification failed' : 'Code not valid',
+        ),
+      badRefresh: (reason) =>
+        oauthError(
           400,
           'invalid_grant',
-          refreshed.reason === 'revoked' ? 'Session not active' : 'Invalid refresh token',
-        );
-      return issued(refreshed.grant, refreshed.tokens);
-    }
-    return oauthError(400, 'unsupported_grant_type', 'Unsupported grant_type');
+          reason === 'revoked' ? 'Session not active' : 'Invalid refresh token',
+        ),
+      unsupported: () => oauthError(400, 'unsupported_grant_type', 'Unsupported grant_type'),
+    });
   };
 
   const invalidToken = () =>

@@ -25,6 +25,7 @@ import {
   oauthError,
   route,
   startEmulator,
+  tokenGrant,
 } from './toolkit.js';
 
 /** The signed-in user, as `{ viewer { id name email } }` answers them. */
@@ -66,25 +67,14 @@ export async function startLinear(clients: readonly EmulatedClient[]) {
       );
     const auth = authenticateClient(req, authority, ['client_secret_post', 'none']);
     if (!auth.ok) return oauthError(401, 'invalid_client', 'Client authentication failed');
-    const f = req.form;
-    const issued = (tokens: object, scope: readonly string[]) =>
-      json(200, { ...tokens, token_type: 'Bearer', scope: [...scope] });
-    if (f.get('grant_type') === 'authorization_code') {
-      const redeemed = authority.redeemCode(f.get('code'), {
-        clientId: auth.client.clientId,
-        redirectUri: f.get('redirect_uri'),
-        verifier: f.get('code_verifier'),
-      });
-      if (!redeemed.ok) return oauthError(400, 'invalid_grant', 'Invalid authorization code');
-      return issued(authority.issueTokens(redeemed.grant), redeemed.grant.scope);
-    }
-    if (f.get('grant_type') === 'refresh_token') {
-      const refreshed = authority.refresh(f.get('refresh_token'), auth.client.clientId);
-      if (!refreshed.ok)
-        return oauthError(400, 'invalid_grant', 'Token has been expired or revoked.');
-      return issued(refreshed.tokens, refreshed.grant.scope);
-    }
-    return oauthError(400, 'unsupported_grant_type');
+    return tokenGrant(authority, auth.client.clientId, req.form, {
+      // The granted scopes as a JSON list.
+      issued: (grant, tokens) =>
+        json(200, { ...tokens, token_type: 'Bearer', scope: [...grant.scope] }),
+      badCode: () => oauthError(400, 'invalid_grant', 'Invalid authorization code'),
+      badRefresh: () => oauthError(400, 'invalid_grant', 'Token has been expired or revoked.'),
+      unsupported: () => oauthError(400, 'unsupported_grant_type'),
+    });
   };
 
   const graphql = (req: EmulatorRequest) => {

@@ -28,6 +28,7 @@ import {
   route,
   startEmulator,
   text,
+  tokenGrant,
 } from './toolkit.js';
 
 /** The signed-in user, as `/userinfo` answers them. */
@@ -98,32 +99,19 @@ export async function startOkta(
   const token = async (req: EmulatorRequest) => {
     const auth = client(req);
     if (!auth.ok) return badClient();
-    const f = req.form;
-    if (f.get('grant_type') === 'authorization_code') {
-      const redeemed = authority.redeemCode(f.get('code'), {
-        clientId: auth.client.clientId,
-        redirectUri: f.get('redirect_uri'),
-        verifier: f.get('code_verifier'),
-      });
-      if (!redeemed.ok)
-        return oauthError(
+    return tokenGrant(authority, auth.client.clientId, req.form, {
+      issued,
+      badCode: () =>
+        oauthError(400, 'invalid_grant', 'The authorization code is invalid or has expired.'),
+      badRefresh: () =>
+        oauthError(400, 'invalid_grant', 'The refresh token is invalid or expired.'),
+      unsupported: () =>
+        oauthError(
           400,
-          'invalid_grant',
-          'The authorization code is invalid or has expired.',
-        );
-      return issued(redeemed.grant, authority.issueTokens(redeemed.grant));
-    }
-    if (f.get('grant_type') === 'refresh_token') {
-      const refreshed = authority.refresh(f.get('refresh_token'), auth.client.clientId);
-      if (!refreshed.ok)
-        return oauthError(400, 'invalid_grant', 'The refresh token is invalid or expired.');
-      return issued(refreshed.grant, refreshed.tokens);
-    }
-    return oauthError(
-      400,
-      'unsupported_grant_type',
-      'The authorization grant type is not supported by the authorization server.',
-    );
+          'unsupported_grant_type',
+          'The authorization grant type is not supported by the authorization server.',
+        ),
+    });
   };
 
   const http = await startEmulator({
