@@ -55,7 +55,7 @@ export class Session {
   /** @internal The request's cookies, to find stale chunks on commit. */
   readonly requestCookies: ReadonlyMap<string, string>;
 
-  /** @internal Sessions come from {@link SessionManager.load}. */
+  /** Sessions come from {@link SessionManager.load}. */
   constructor(
     data: SessionData,
     loadedId: string | undefined,
