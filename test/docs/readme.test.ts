@@ -5,13 +5,12 @@
  * the peer each one's modules import), the API reference configuration against the entries,
  * and the Quick start samples against the compiler.
  */
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { ROOT, samplesOf, typeCheckSamples } from './samples.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
 const README = read('README.md');
 
@@ -283,65 +282,12 @@ declare const auth: import('oauth2-session/web').OAuthHandlers;
 declare const profile: (request: Request) => Promise<Response>;
 `;
 
-/** The repository's compiler options (paths included), for files outside its `include`. */
-function compilerOptions(): ts.CompilerOptions {
-  const configPath = join(ROOT, 'tsconfig.json');
-  const config = ts.readConfigFile(configPath, ts.sys.readFile);
-  if (config.error)
-    throw new Error(ts.flattenDiagnosticMessageText(config.error.messageText, '\n'));
-  const parsed = ts.parseJsonConfigFileContent(config.config, ts.sys, ROOT, undefined, configPath);
-  return { ...parsed.options, noEmit: true };
-}
-
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
 describe('README: Quick start', () => {
   it('every ts sample type-checks against src/', () => {
-    const text = section('Quick start');
-    const offset = README.split('\n').indexOf('## Quick start') + 1;
-    const samples = [...text.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => ({
-      line: offset + text.slice(0, m.index).split('\n').length,
-      code: m[1] ?? '',
-    }));
+    const heading = README.split('\n').indexOf('## Quick start');
+    const samples = samplesOf(section('Quick start'), heading + 2);
     expect(samples.length).toBeGreaterThanOrEqual(3);
-
-    mkdirSync(join(ROOT, 'test-output'), { recursive: true });
-    // Inside the repository (test-output/ is ignored) so that node_modules resolves.
-    const dir = mkdtempSync(join(ROOT, 'test-output', 'readme-quick-start-'));
-    dirs.push(dir);
-    const globals = join(dir, 'globals.d.ts');
-    writeFileSync(globals, QUICK_START_GLOBALS);
-    const files = new Map<string, number>();
-    for (const sample of samples) {
-      const file = join(dir, `sample-line-${sample.line}.mts`);
-      writeFileSync(file, `${sample.code}\nexport {};\n`);
-      files.set(file, sample.line);
-    }
-    const names = [globals, ...files.keys()];
-    const program = ts.createProgram(names, compilerOptions());
-    const report = [
-      ...program.getOptionsDiagnostics(),
-      ...names.flatMap((name) => {
-        const source = program.getSourceFile(name);
-        return source
-          ? [...program.getSyntacticDiagnostics(source), ...program.getSemanticDiagnostics(source)]
-          : [];
-      }),
-    ].map((d) => {
-      const message = ts.flattenDiagnosticMessageText(d.messageText, '\n');
-      if (!d.file || d.start === undefined) return message;
-      const { line, character } = d.file.getLineAndCharacterOfPosition(d.start);
-      const start = files.get(d.file.fileName);
-      const where =
-        start === undefined
-          ? `${relative(ROOT, d.file.fileName)}:${line + 1}`
-          : `README.md:${start + 1 + line}:${character + 1}`;
-      return `${where} TS${d.code}: ${message}`;
-    });
-    expect(report.join('\n')).toBe('');
+    expect(typeCheckSamples('README.md', samples, QUICK_START_GLOBALS)).toBe('');
   });
 });
 
