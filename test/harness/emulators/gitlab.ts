@@ -25,6 +25,7 @@ import {
   oauthError,
   route,
   startEmulator,
+  tokenGrant,
 } from './toolkit.js';
 
 /** The signed-in user, as `GET /api/v4/user` answers them. */
@@ -77,25 +78,17 @@ export async function startGitLab(clients: readonly EmulatedClient[]) {
     if (!auth.ok) return oauthError(401, 'invalid_client', INVALID_CLIENT);
     const f = req.form;
     const clientId = auth.client.clientId;
-    if (f.get('grant_type') === 'authorization_code') {
-      const redeemed = authority.redeemCode(f.get('code'), {
-        clientId,
-        redirectUri: f.get('redirect_uri'),
-        verifier: f.get('code_verifier'),
-      });
-      if (!redeemed.ok) return oauthError(400, 'invalid_grant', INVALID_GRANT);
-      return issued(authority.issueTokens(redeemed.grant), redeemed.grant.scope);
-    }
-    if (f.get('grant_type') === 'refresh_token') {
-      const refreshed = authority.refresh(f.get('refresh_token'), clientId);
-      if (!refreshed.ok) return oauthError(400, 'invalid_grant', INVALID_GRANT);
-      return issued(refreshed.tokens, refreshed.grant.scope);
-    }
-    return oauthError(
-      400,
-      'unsupported_grant_type',
-      'The authorization grant type is not supported by the authorization server.',
-    );
+    return tokenGrant(authority, clientId, f, {
+      issued: (grant, tokens) => issued(tokens, grant.scope),
+      badCode: () => oauthError(400, 'invalid_grant', INVALID_GRANT),
+      badRefresh: () => oauthError(400, 'invalid_grant', INVALID_GRANT),
+      unsupported: () =>
+        oauthError(
+          400,
+          'unsupported_grant_type',
+          'The authorization grant type is not supported by the authorization server.',
+        ),
+    });
   };
 
   const revoke = (req: EmulatorRequest) => {

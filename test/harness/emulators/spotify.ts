@@ -26,6 +26,7 @@ import {
   oauthError,
   route,
   startEmulator,
+  tokenGrant,
 } from './toolkit.js';
 
 /** The signed-in user, as `GET /v1/me` answers them. */
@@ -64,28 +65,18 @@ export async function startSpotify(clients: readonly EmulatedClient[]) {
     const f = req.form;
     const issued = (tokens: object, scope: readonly string[]) =>
       json(200, { ...tokens, token_type: 'Bearer', scope: scope.join(' ') });
-    if (f.get('grant_type') === 'authorization_code') {
-      const redeemed = authority.redeemCode(f.get('code'), {
-        clientId: auth.client.clientId,
-        redirectUri: f.get('redirect_uri'),
-        verifier: f.get('code_verifier'),
-      });
-      if (!redeemed.ok)
-        return oauthError(
+    return tokenGrant(authority, auth.client.clientId, f, {
+      issued: (grant, tokens) => issued(tokens, grant.scope),
+      badCode: (reason) =>
+        oauthError(
           400,
           'invalid_grant',
-          redeemed.reason.startsWith('pkce')
-            ? 'code_verifier was incorrect'
-            : 'Invalid authorization code',
-        );
-      return issued(authority.issueTokens(redeemed.grant), redeemed.grant.scope);
-    }
-    if (f.get('grant_type') === 'refresh_token') {
-      const refreshed = authority.refresh(f.get('refresh_token'), auth.client.clientId);
-      if (!refreshed.ok) return oauthError(400, 'invalid_grant', 'Invalid refresh token');
-      return issued(refreshed.tokens, refreshed.grant.scope);
-    }
-    return oauthError(400, 'unsupported_grant_type', `grant_type parameter is missing`);
+          reason.startsWith('pkce') ? 'code_verifier was incorrect' : 'Invalid authorization code',
+        ),
+      badRefresh: () => oauthError(400, 'invalid_grant', 'Invalid refresh token'),
+      unsupported: () =>
+        oauthError(400, 'unsupported_grant_type', 'grant_type parameter is missing'),
+    });
   };
 
   const http = await startEmulator({

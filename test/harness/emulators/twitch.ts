@@ -28,6 +28,7 @@ import {
   json,
   route,
   startEmulator,
+  tokenGrant,
 } from './toolkit.js';
 
 /** The signed-in user, as `GET /helix/users` answers them (in `data`). */
@@ -68,20 +69,12 @@ export async function startTwitch(clients: readonly EmulatedClient[]) {
     const f = req.form;
     const issued = (tokens: object, scope: readonly string[]) =>
       json(200, { ...tokens, scope: [...scope], token_type: 'bearer' });
-    if (f.get('grant_type') === 'authorization_code') {
-      const redeemed = authority.redeemCode(f.get('code'), {
-        clientId: auth.client.clientId,
-        redirectUri: f.get('redirect_uri'),
-      });
-      if (!redeemed.ok) return twitchError(400, 'Invalid authorization code');
-      return issued(authority.issueTokens(redeemed.grant), redeemed.grant.scope);
-    }
-    if (f.get('grant_type') === 'refresh_token') {
-      const refreshed = authority.refresh(f.get('refresh_token'), auth.client.clientId);
-      if (!refreshed.ok) return twitchError(400, 'Invalid refresh token', 'Bad Request');
-      return issued(refreshed.tokens, refreshed.grant.scope);
-    }
-    return twitchError(400, 'Invalid grant type');
+    return tokenGrant(authority, auth.client.clientId, f, {
+      issued: (grant, tokens) => issued(tokens, grant.scope),
+      badCode: () => twitchError(400, 'Invalid authorization code'),
+      badRefresh: () => twitchError(400, 'Invalid refresh token', 'Bad Request'),
+      unsupported: () => twitchError(400, 'Invalid grant type'),
+    });
   };
 
   const revoke = (req: EmulatorRequest) => {

@@ -23,6 +23,7 @@ import {
   oauthError,
   route,
   startEmulator,
+  tokenGrant,
 } from './toolkit.js';
 
 /** The signed-in user, as `/openid/v1/userinfo` answers them. */
@@ -72,20 +73,12 @@ export async function startYahoo(clients: readonly EmulatedClient[]) {
     const auth = authenticateClient(req, authority, ['client_secret_basic', 'client_secret_post']);
     if (!auth.ok) return oauthError(401, 'invalid_client', 'client authentication failed');
     const f = req.form;
-    if (f.get('grant_type') === 'authorization_code') {
-      const redeemed = authority.redeemCode(f.get('code'), {
-        clientId: auth.client.clientId,
-        redirectUri: f.get('redirect_uri'),
-      });
-      if (!redeemed.ok) return oauthError(400, 'invalid_grant', 'invalid authorization code');
-      return issued(redeemed.grant, authority.issueTokens(redeemed.grant));
-    }
-    if (f.get('grant_type') === 'refresh_token') {
-      const refreshed = authority.refresh(f.get('refresh_token'), auth.client.clientId);
-      if (!refreshed.ok) return oauthError(400, 'invalid_grant', 'invalid refresh token');
-      return issued(refreshed.grant, refreshed.tokens);
-    }
-    return oauthError(400, 'unsupported_grant_type');
+    return tokenGrant(authority, auth.client.clientId, f, {
+      issued,
+      badCode: () => oauthError(400, 'invalid_grant', 'invalid authorization code'),
+      badRefresh: () => oauthError(400, 'invalid_grant', 'invalid refresh token'),
+      unsupported: () => oauthError(400, 'unsupported_grant_type'),
+    });
   };
 
   const http = await startEmulator({

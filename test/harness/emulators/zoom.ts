@@ -26,6 +26,7 @@ import {
   json,
   route,
   startEmulator,
+  tokenGrant,
 } from './toolkit.js';
 
 /** The signed-in user, as `GET /v2/users/me` answers them. */
@@ -69,22 +70,13 @@ export async function startZoom(clients: readonly EmulatedClient[]) {
     const app = client(req);
     if (!app) return badClient();
     const f = req.form;
-    if (f.get('grant_type') === 'authorization_code') {
-      const redeemed = authority.redeemCode(f.get('code'), {
-        clientId: app.clientId,
-        redirectUri: f.get('redirect_uri'),
-        verifier: f.get('code_verifier'),
-      });
-      if (!redeemed.ok)
-        return zoomError(400, 'invalid_grant', `Invalid authorization code ${f.get('code') ?? ''}`);
-      return issued(authority.issueTokens(redeemed.grant), redeemed.grant.scope);
-    }
-    if (f.get('grant_type') === 'refresh_token') {
-      const refreshed = authority.refresh(f.get('refresh_token'), app.clientId);
-      if (!refreshed.ok) return zoomError(400, 'invalid_request', 'Invalid Token!');
-      return issued(refreshed.tokens, refreshed.grant.scope);
-    }
-    return zoomError(400, 'unsupported_grant_type', 'Unsupported grant type');
+    return tokenGrant(authority, app.clientId, f, {
+      issued: (grant, tokens) => issued(tokens, grant.scope),
+      badCode: () =>
+        zoomError(400, 'invalid_grant', `Invalid authorization code ${f.get('code') ?? ''}`),
+      badRefresh: () => zoomError(400, 'invalid_request', 'Invalid Token!'),
+      unsupported: () => zoomError(400, 'unsupported_grant_type', 'Unsupported grant type'),
+    });
   };
 
   const http = await startEmulator({
