@@ -199,6 +199,16 @@ describe('createOAuthHandlers logger and onEvent', () => {
     ]);
 
     const id = (await handlers.sessions.load(request('/', jar))).loadedId!;
+    // What the scan below looks for includes the session's id, tokens, verifier and cookie.
+    const stored = (await store.get(id))!['token'] as Token;
+    for (const secret of [
+      id,
+      stored.access_token,
+      stored.refresh_token!,
+      jar.cookies.get('oauth2_session')!,
+    ])
+      expect(rec.secrets).toContain(secret);
+    expect([...rec.secrets].some((value) => /^[\w-]{43,128}$/.test(value))).toBe(true);
     await expireStored(store, id);
     expect((await profile(handlers, jar)).status).toBe(200);
     expect(rec.of('oauth2.refresh.succeeded').map((line) => line.level)).toEqual(['info']);
