@@ -35,8 +35,11 @@ let used = 0;
  * `n` fresh CSPRNG bytes. Small requests are cut from a pool filled by one `getRandomValues`
  * call, each byte handed out once (like Node's own `randomUUID` cache): a call costs about as
  * much as 1 kB of output, so two 32-byte strings per authorization URL were most of its time.
+ * The answer is a view into the pool: read it, never write to it.
+ *
+ * @internal
  */
-function randomBytes(n: number): Uint8Array {
+export function randomBytes(n: number): Uint8Array {
   // Anything else (large, or not a byte count) takes the direct path, errors included.
   if (!(Number.isInteger(n) && n >= 0 && n <= POOL_BYTES))
     return crypto.getRandomValues(new Uint8Array(n));

@@ -11,6 +11,7 @@
  */
 
 import { misuse, requireOption } from '../errors.js';
+import { randomBytes } from '../random.js';
 import { BoundedCache } from './bounded-cache.js';
 import { decodeBase64url, encodeBase64url } from './encoding.js';
 import { defaultSealCrypto, type SealCrypto, type SealKey } from './seal-crypto.js';
@@ -114,7 +115,7 @@ export class Sealer {
     const { current, keys } = await this.#keys;
     const expiresAt = Math.floor(this.#now() / 1000 + ttlSeconds);
     const json = JSON.stringify({ e: expiresAt, d: data });
-    const iv = crypto.getRandomValues(new Uint8Array(IV_BYTES));
+    const iv = randomBytes(IV_BYTES); // fresh bytes from the pool, never handed out twice
     const ciphertext = await keys
       .get(current)!
       .encrypt(iv, encoder.encode(json), aad(current, name));

@@ -128,6 +128,15 @@ describe('oauth2-session/node crypto', () => {
     expect((await fresh.unseal('sid', sealed)).status).toBe('ok');
   });
 
+  it('Sealer: every seal has its own 12-byte IV, however many are made at once', async () => {
+    const sealer = new Sealer({ secrets: SECRET, crypto: nodeSealCrypto });
+    const seals = await Promise.all(Array.from({ length: 300 }, () => sealer.seal('sid', {}, 60)));
+    const ivs = seals.map((sealed) => sealed.split('.')[2]!);
+    expect(new Set(ivs).size).toBe(seals.length);
+    for (const iv of ivs) expect(iv).toMatch(/^[A-Za-z0-9_-]{16}$/);
+    for (const sealed of seals) expect((await sealer.unseal('sid', sealed)).status).toBe('ok');
+  });
+
   it('installSealCrypto: Sealers built afterwards use the installed suite', async () => {
     const calls: string[] = [];
     const counting: SealCrypto = {
