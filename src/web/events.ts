@@ -104,11 +104,11 @@ function ignoringThrow(step: () => void): void {
   }
 }
 
-/** A store's place in words: `redis at 127.0.0.1:6379`. */
-function where(event: { store: string; host?: string; port?: number }): string {
-  if (event.host === undefined) return event.store;
+/** Where a store is, in words: ` at 127.0.0.1:6379`, or nothing when it has no address. */
+function at(event: { host?: string; port?: number }): string {
+  if (event.host === undefined) return '';
   const host = event.host.includes(':') ? `[${event.host}]` : event.host;
-  return `${event.store} at ${event.port === undefined ? host : `${host}:${event.port}`}`;
+  return ` at ${event.port === undefined ? host : `${host}:${event.port}`}`;
 }
 
 /** Each event's level and line. */
@@ -140,10 +140,13 @@ function describe(event: OAuthEvent): { level: LogLevel; message: string } {
     case 'store.unavailable':
       return {
         level: 'error',
-        message: `session store: ${where(event)} unavailable (${event.reason})`,
+        message: `session store: ${event.store} unavailable${at(event)} (${event.reason})`,
       };
     case 'store.recovered':
-      return { level: 'info', message: `session store: ${where(event)} reachable again` };
+      return {
+        level: 'info',
+        message: `session store: ${event.store} reachable again${at(event)}`,
+      };
     case 'store.full':
       return {
         level: 'warn',

@@ -137,7 +137,7 @@ describe('the example app running: its log lines', () => {
       await vi.waitFor(() => expect(error).toHaveBeenCalled(), { timeout: 5000, interval: 50 });
       const lines = error.mock.calls.map((call) => call.join(' '));
       expect(lines.filter((line) => line.startsWith('session store:'))).toEqual([
-        `session store: redis at 127.0.0.1:${port} unavailable (econnrefused)`,
+        `session store: redis unavailable at 127.0.0.1:${port} (econnrefused)`,
       ]);
       expect(lines.join('\n')).not.toContain(password);
     } finally {

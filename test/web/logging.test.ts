@@ -504,7 +504,7 @@ describe.skipIf(!redisAvailable() && process.env.CI !== 'true')('RedisStore logg
         port: redis.port,
       });
       expect(outages[0]!.message).toMatch(
-        new RegExp(`^session store: redis at 127\\.0\\.0\\.1:${redis.port} unavailable \\(`),
+        new RegExp(`^session store: redis unavailable at 127\\.0\\.0\\.1:${redis.port} \\(`),
       );
       await redis.start();
       await vi.waitFor(() => expect(rec.of('oauth2.store.recovered')).toHaveLength(1), {
@@ -512,7 +512,7 @@ describe.skipIf(!redisAvailable() && process.env.CI !== 'true')('RedisStore logg
         interval: 50,
       });
       expect(rec.of('oauth2.store.recovered')[0]!.message).toBe(
-        `session store: redis at 127.0.0.1:${redis.port} reachable again`,
+        `session store: redis reachable again at 127.0.0.1:${redis.port}`,
       );
       expect(rec.dump()).not.toContain(password);
       expect(rec.dump()).not.toContain('redis://');
