@@ -11,6 +11,7 @@ import { mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -212,6 +213,34 @@ describe('npm package', () => {
       const source = (await import(sourceOf(entry.default))) as Record<string, unknown>;
       expect(exported[subpath], subpath).toEqual(Object.keys(source).sort());
     }
+  });
+
+  // `sideEffects` lets bundlers drop modules whose exports go unused; loading the node entry
+  // installs node:crypto's primitives as the defaults, which must survive that.
+  it('a bundler keeps the module oauth2-session/node runs on load (its sideEffects entry)', async () => {
+    const entry = join(consumer, 'bundled.mjs');
+    writeFileSync(
+      entry,
+      "import { OAuth2Session } from 'oauth2-session/node';\nvoid OAuth2Session;\n",
+    );
+    const external = [
+      ...Object.keys(manifest.dependencies),
+      ...Object.keys(manifest.peerDependencies),
+    ];
+    const { metafile } = await build({
+      entryPoints: [entry],
+      absWorkingDir: consumer,
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      external,
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    expect(Object.keys(metafile.inputs)).toContain(
+      'node_modules/oauth2-session/dist/node/crypto.js',
+    );
   });
 
   it('the installed package signs a user in: dev provider, GitHub preset, web handlers', async () => {
