@@ -5,9 +5,9 @@
  */
 import { InvalidGrantError, OAuth2Session } from 'oauth2-session';
 import { atlassian, atlassianProvider } from 'oauth2-session/providers';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ATLASSIAN_SITE, ATLASSIAN_USER, startAtlassian } from '../harness/emulators/atlassian.js';
-import { CLIENT, contractEmulator, REGISTERED } from './emulated.js';
+import { CLIENT, contractEmulator, eachEmulator, REGISTERED } from './emulated.js';
 import { presetContract } from './preset-contract.js';
 
 async function start() {
@@ -20,21 +20,8 @@ async function start() {
 presetContract('atlassian', { preset: atlassian, refresh: true, pkce: false, start });
 
 describe('atlassianProvider: what the contract does not see', () => {
-  let emulator: Awaited<ReturnType<typeof start>>;
-  beforeEach(async () => {
-    emulator = await start();
-  });
-  afterEach(() => emulator.close());
-
-  const session = (extra: Record<string, unknown> = {}) =>
-    new OAuth2Session({ ...CLIENT, provider: emulator.preset, ...extra });
-
-  async function signIn() {
-    const { url, state, codeVerifier } = await session().authorizationUrl();
-    const s = session({ state, codeVerifier });
-    await s.fetchToken({ authorizationResponse: await emulator.approve(url) });
-    return s;
-  }
+  const live = eachEmulator(start);
+  const { session, signIn } = live;
 
   it('authorizationUrl(): audience and prompt=consent, which Atlassian requires; without them it refuses', async () => {
     const { url } = await session().authorizationUrl();
@@ -48,7 +35,7 @@ describe('atlassianProvider: what the contract does not see', () => {
 
   it('fetchToken(): a JSON body with the client credentials; a form body is refused without the hook', async () => {
     await signIn();
-    const sent = emulator.http.requests.token[0]!;
+    const sent = live.emulator.http.requests.token[0]!;
     expect(sent.contentType).toBe('application/json');
     expect(sent.json).toMatchObject({
       grant_type: 'authorization_code',
@@ -58,12 +45,12 @@ describe('atlassianProvider: what the contract does not see', () => {
     const { url, state, codeVerifier } = await session().authorizationUrl();
     const bare = new OAuth2Session({
       ...CLIENT,
-      server: emulator.preset.server,
+      server: live.emulator.preset.server,
       state,
       codeVerifier,
     });
     await expect(
-      bare.fetchToken({ authorizationResponse: await emulator.approve(url) }),
+      bare.fetchToken({ authorizationResponse: await live.emulator.approve(url) }),
     ).rejects.toMatchObject({ error: 'invalid_request' });
   });
 
@@ -79,7 +66,7 @@ describe('atlassianProvider: what the contract does not see', () => {
 
   it('session.get(accessible-resources): the sites the token reaches, by cloud id', async () => {
     const s = await signIn();
-    const res = await s.get(`${emulator.http.origin}/oauth/token/accessible-resources`);
+    const res = await s.get(`${live.emulator.http.origin}/oauth/token/accessible-resources`);
     expect(await res.json()).toEqual([ATLASSIAN_SITE]);
   });
 });

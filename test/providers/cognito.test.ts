@@ -4,11 +4,10 @@
  * secret, refresh answers without a refresh token, revocation of refresh tokens only.
  */
 import { decodeJwt } from 'jose';
-import { OAuth2Session } from 'oauth2-session';
 import { cognitoProvider } from 'oauth2-session/providers';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { COGNITO_USER, startCognito } from '../harness/emulators/cognito.js';
-import { CLIENT, contractEmulator, REGISTERED } from './emulated.js';
+import { contractEmulator, eachEmulator, REGISTERED } from './emulated.js';
 import { presetContract } from './preset-contract.js';
 
 async function start(rotation = false) {
@@ -36,21 +35,8 @@ presetContract('cognito (refresh token rotation)', {
 });
 
 describe('cognitoProvider: what the contract does not see', () => {
-  let emulator: Awaited<ReturnType<typeof start>>;
-  beforeEach(async () => {
-    emulator = await start();
-  });
-  afterEach(() => emulator.close());
-
-  const session = (extra: Record<string, unknown> = {}) =>
-    new OAuth2Session({ ...CLIENT, provider: emulator.preset, ...extra });
-
-  async function signIn() {
-    const { url, state, codeVerifier } = await session().authorizationUrl();
-    const s = session({ state, codeVerifier });
-    await s.fetchToken({ authorizationResponse: await emulator.approve(url) });
-    return s;
-  }
+  const live = eachEmulator(start);
+  const { session, signIn } = live;
 
   it('cognitoProvider(): endpoints on the domain, the issuer and keys on cognito-idp', () => {
     expect(shipped.server.token_endpoint).toBe(
@@ -70,12 +56,14 @@ describe('cognitoProvider: what the contract does not see', () => {
 
   it('fetchToken(): Basic for a client with a secret (the body is refused); an ID token from the pool', async () => {
     const s = await signIn();
-    expect(emulator.http.requests.token[0]?.headers.get('authorization')).toMatch(/^Basic /);
-    expect(decodeJwt(s.token!.id_token!)).toMatchObject({ iss: emulator.preset.server.issuer });
+    expect(live.emulator.http.requests.token[0]?.headers.get('authorization')).toMatch(/^Basic /);
+    expect(decodeJwt(s.token!.id_token!)).toMatchObject({
+      iss: live.emulator.preset.server.issuer,
+    });
     const { url, state, codeVerifier } = await session().authorizationUrl();
     const post = session({ state, codeVerifier, clientAuth: 'client_secret_post' });
     await expect(
-      post.fetchToken({ authorizationResponse: await emulator.approve(url) }),
+      post.fetchToken({ authorizationResponse: await live.emulator.approve(url) }),
     ).rejects.toMatchObject({ error: 'invalid_client' });
   });
 
@@ -83,7 +71,7 @@ describe('cognitoProvider: what the contract does not see', () => {
     const s = await signIn();
     const first = s.token!;
     const renewed = await s.refreshToken();
-    expect(emulator.http.requests.token.length).toBe(2);
+    expect(live.emulator.http.requests.token.length).toBe(2);
     expect(renewed.refresh_token).toBe(first.refresh_token);
     expect(renewed.id_token).toEqual(expect.any(String));
   });
@@ -98,6 +86,6 @@ describe('cognitoProvider: what the contract does not see', () => {
       error: 'unsupported_token_type',
     });
     await s.revokeToken();
-    expect(emulator.http.requests.revoke.at(-1)?.form.get('token')).toBe(token.refresh_token);
+    expect(live.emulator.http.requests.revoke.at(-1)?.form.get('token')).toBe(token.refresh_token);
   });
 });

@@ -4,9 +4,9 @@
  */
 import { OAuth2Session } from 'oauth2-session';
 import { discord, discordProvider, userRequest } from 'oauth2-session/providers';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DISCORD_USER, startDiscord } from '../harness/emulators/discord.js';
-import { CLIENT, contractEmulator, REGISTERED } from './emulated.js';
+import { CLIENT, contractEmulator, eachEmulator, REGISTERED } from './emulated.js';
 import { presetContract } from './preset-contract.js';
 
 async function start() {
@@ -18,41 +18,28 @@ async function start() {
 presetContract('discord', { preset: discord, refresh: true, pkce: false, start });
 
 describe('discordProvider: what the contract does not see', () => {
-  let emulator: Awaited<ReturnType<typeof start>>;
-  beforeEach(async () => {
-    emulator = await start();
-  });
-  afterEach(() => emulator.close());
-
-  const session = (extra: Record<string, unknown> = {}) =>
-    new OAuth2Session({ ...CLIENT, provider: emulator.preset, ...extra });
-
-  async function signIn() {
-    const { url, state, codeVerifier } = await session().authorizationUrl();
-    const s = session({ state, codeVerifier });
-    await s.fetchToken({ authorizationResponse: await emulator.approve(url) });
-    return s;
-  }
+  const live = eachEmulator(start);
+  const { session, signIn } = live;
 
   it('every API request carries the DiscordBot User-Agent, unless the caller set one', async () => {
     const s = await signIn();
-    const [url, init] = userRequest(emulator.preset);
+    const [url, init] = userRequest(live.emulator.preset);
     expect((await s.fetch(url, init)).status).toBe(200);
     await s.revokeToken();
-    const agents = [emulator.http.requests.token, emulator.http.requests.user]
+    const agents = [live.emulator.http.requests.token, live.emulator.http.requests.user]
       .flat()
-      .concat(emulator.http.requests.revoke)
+      .concat(live.emulator.http.requests.revoke)
       .map((r) => r.headers.get('user-agent'));
     expect(agents).toEqual(Array(3).fill(expect.stringMatching(/^DiscordBot \(/)));
     const mine = discordProvider({
-      baseUrl: emulator.http.origin,
+      baseUrl: live.emulator.http.origin,
       userAgent: 'DiscordBot (https://app.example, 2.1)',
     });
     const t = new OAuth2Session({ ...CLIENT, provider: mine });
     const { url: auth, state, codeVerifier } = await t.authorizationUrl();
     const u = new OAuth2Session({ ...CLIENT, provider: mine, state, codeVerifier });
-    await u.fetchToken({ authorizationResponse: await emulator.approve(auth) });
-    expect(emulator.http.requests.token.at(-1)?.headers.get('user-agent')).toBe(
+    await u.fetchToken({ authorizationResponse: await live.emulator.approve(auth) });
+    expect(live.emulator.http.requests.token.at(-1)?.headers.get('user-agent')).toBe(
       'DiscordBot (https://app.example, 2.1)',
     );
   });
@@ -63,10 +50,10 @@ describe('discordProvider: what the contract does not see', () => {
       ...CLIENT,
       state,
       codeVerifier,
-      server: emulator.preset.server,
+      server: live.emulator.preset.server,
     });
     await expect(
-      plain.fetchToken({ authorizationResponse: await emulator.approve(url) }),
+      plain.fetchToken({ authorizationResponse: await live.emulator.approve(url) }),
     ).rejects.toMatchObject({ code: 'OAUTH_HTTP_ERROR', status: 400 });
   });
 
@@ -74,7 +61,7 @@ describe('discordProvider: what the contract does not see', () => {
     const s = await signIn();
     const token = s.token!;
     await s.revokeToken(undefined, { tokenTypeHint: 'access_token' });
-    expect(emulator.http.requests.revoke[0]?.form.get('token_type_hint')).toBe('access_token');
+    expect(live.emulator.http.requests.revoke[0]?.form.get('token_type_hint')).toBe('access_token');
     await expect(session({ token }).refreshToken()).rejects.toMatchObject({
       error: 'invalid_grant',
     });

@@ -4,9 +4,9 @@
  */
 import { InvalidGrantError, OAuth2Session } from 'oauth2-session';
 import { gitlab, gitlabProvider, userRequest } from 'oauth2-session/providers';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GITLAB_USER, startGitLab } from '../harness/emulators/gitlab.js';
-import { CLIENT, contractEmulator, REGISTERED } from './emulated.js';
+import { CLIENT, contractEmulator, eachEmulator, REGISTERED } from './emulated.js';
 import { presetContract } from './preset-contract.js';
 
 async function start() {
@@ -18,21 +18,8 @@ async function start() {
 presetContract('gitlab', { preset: gitlab, refresh: true, start });
 
 describe('gitlabProvider: what the contract does not see', () => {
-  let emulator: Awaited<ReturnType<typeof start>>;
-  beforeEach(async () => {
-    emulator = await start();
-  });
-  afterEach(() => emulator.close());
-
-  const session = (extra: Record<string, unknown> = {}) =>
-    new OAuth2Session({ ...CLIENT, provider: emulator.preset, ...extra });
-
-  async function signIn() {
-    const { url, state, codeVerifier } = await session().authorizationUrl();
-    const s = session({ state, codeVerifier });
-    await s.fetchToken({ authorizationResponse: await emulator.approve(url) });
-    return s;
-  }
+  const live = eachEmulator(start);
+  const { session, signIn } = live;
 
   it('gitlabProvider({ baseUrl }): a self-managed instance, its issuer and trailing slash', () => {
     const p = gitlabProvider({ baseUrl: 'https://gitlab.example.com/' });
@@ -47,7 +34,7 @@ describe('gitlabProvider: what the contract does not see', () => {
     expect(s.token?.token_type).toBe('bearer');
     expect(s.token?.created_at).toEqual(expect.any(Number));
     expect(s.token?.scope).toEqual(['read_user']);
-    const sent = emulator.http.requests.token[0]!;
+    const sent = live.emulator.http.requests.token[0]!;
     expect(sent.form.get('redirect_uri')).toBe(CLIENT.redirectUri);
     expect(sent.form.get('code_verifier')).toEqual(expect.any(String));
     expect(sent.headers.get('authorization')).toMatch(/^Basic /);
@@ -60,11 +47,11 @@ describe('gitlabProvider: what the contract does not see', () => {
     // The old access token draws a 401 invalid_token challenge, so the session refreshes with
     // the spent refresh token, which GitLab refuses.
     const old = session({ token: first });
-    await expect(old.fetch(...userRequest(emulator.preset))).rejects.toBeInstanceOf(
+    await expect(old.fetch(...userRequest(live.emulator.preset))).rejects.toBeInstanceOf(
       InvalidGrantError,
     );
-    expect(emulator.http.counts.user).toBe(1);
-    const [url, init] = userRequest(emulator.preset);
+    expect(live.emulator.http.counts.user).toBe(1);
+    const [url, init] = userRequest(live.emulator.preset);
     const bare = await fetch(url, {
       ...init,
       headers: { authorization: `Bearer ${first.access_token}` },
@@ -80,7 +67,7 @@ describe('gitlabProvider: what the contract does not see', () => {
       const options = { clientId: 'spa', redirectUri: CLIENT.redirectUri, provider };
       const { url, state, codeVerifier } = await new OAuth2Session(options).authorizationUrl();
       const s = new OAuth2Session({ ...options, state, codeVerifier });
-      await s.fetchToken({ authorizationResponse: await emulator.approve(url) });
+      await s.fetchToken({ authorizationResponse: await live.emulator.approve(url) });
       expect(emulated.http.requests.token[0]?.headers.has('authorization')).toBe(false);
       expect((await s.fetch(...userRequest(provider))).status).toBe(200);
     } finally {

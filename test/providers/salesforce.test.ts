@@ -5,9 +5,9 @@
  */
 import { InvalidClientError, OAuth2Session } from 'oauth2-session';
 import { salesforce, salesforceProvider, userRequest } from 'oauth2-session/providers';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SALESFORCE_USER, startSalesforce } from '../harness/emulators/salesforce.js';
-import { CLIENT, contractEmulator, REGISTERED } from './emulated.js';
+import { CLIENT, contractEmulator, eachEmulator, REGISTERED } from './emulated.js';
 import { presetContract } from './preset-contract.js';
 
 async function start() {
@@ -25,21 +25,8 @@ presetContract('salesforce', {
 });
 
 describe('salesforceProvider: what the contract does not see', () => {
-  let emulator: Awaited<ReturnType<typeof start>>;
-  beforeEach(async () => {
-    emulator = await start();
-  });
-  afterEach(() => emulator.close());
-
-  const session = (extra: Record<string, unknown> = {}) =>
-    new OAuth2Session({ ...CLIENT, provider: emulator.preset, ...extra });
-
-  async function signIn() {
-    const { url, state, codeVerifier } = await session().authorizationUrl();
-    const s = session({ state, codeVerifier });
-    await s.fetchToken({ authorizationResponse: await emulator.approve(url) });
-    return s;
-  }
+  const live = eachEmulator(start);
+  const { session, signIn } = live;
 
   it('salesforceProvider({ loginUrl }): a sandbox or My Domain login host', () => {
     const sandbox = salesforceProvider({ loginUrl: 'https://test.salesforce.com/' });
@@ -52,28 +39,30 @@ describe('salesforceProvider: what the contract does not see', () => {
   it('fetchToken(): instance_url, id, issued_at and signature are kept; the secret goes in the body', async () => {
     const s = await signIn();
     expect(s.token).toMatchObject({
-      instance_url: emulator.http.origin,
+      instance_url: live.emulator.http.origin,
       id: expect.stringMatching(/\/id\/00D/),
       issued_at: expect.any(String),
       signature: expect.any(String),
     });
     expect(s.token?.expires_at).toBeUndefined();
-    const sent = emulator.http.requests.token[0]!;
+    const sent = live.emulator.http.requests.token[0]!;
     expect(sent.form.get('client_secret')).toBe(CLIENT.clientSecret);
     expect(sent.headers.has('authorization')).toBe(false);
   });
 
   it("userRequest(preset, token): the token's identity URL; without the token, userinfo", async () => {
     const s = await signIn();
-    const [url] = userRequest(emulator.preset, s.token);
+    const [url] = userRequest(live.emulator.preset, s.token);
     expect(url).toBe(s.token?.id);
     expect(await (await s.fetch(url)).json()).toMatchObject(SALESFORCE_USER);
-    expect(userRequest(emulator.preset)[0]).toBe(emulator.preset.server.userinfo_endpoint);
+    expect(userRequest(live.emulator.preset)[0]).toBe(
+      live.emulator.preset.server.userinfo_endpoint,
+    );
   });
 
   it("fetchToken(): Salesforce's invalid_client_id is an InvalidClientError; without the preset's hook it is not", async () => {
     const { url, state, codeVerifier } = await session().authorizationUrl();
-    const callback = await emulator.approve(url);
+    const callback = await live.emulator.approve(url);
     const wrong = session({ state, codeVerifier, clientId: 'unknown-app' });
     await expect(wrong.fetchToken({ authorizationResponse: callback })).rejects.toBeInstanceOf(
       InvalidClientError,
@@ -81,7 +70,7 @@ describe('salesforceProvider: what the contract does not see', () => {
     const bare = new OAuth2Session({
       ...CLIENT,
       clientId: 'unknown-app',
-      server: emulator.preset.server,
+      server: live.emulator.preset.server,
       state,
       codeVerifier,
     });
@@ -95,7 +84,7 @@ describe('salesforceProvider: what the contract does not see', () => {
     const token = s.token!;
     await s.revokeToken();
     await expect(session({ token }).revokeToken()).resolves.toBeUndefined();
-    const bare = new OAuth2Session({ ...CLIENT, server: emulator.preset.server, token });
+    const bare = new OAuth2Session({ ...CLIENT, server: live.emulator.preset.server, token });
     await expect(bare.revokeToken()).rejects.toMatchObject({ error: 'invalid_token', status: 400 });
   });
 });

@@ -5,10 +5,10 @@
  */
 import { InvalidClientError, InvalidGrantError, OAuth2Session } from 'oauth2-session';
 import { twitch, twitchProvider, userRequest } from 'oauth2-session/providers';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { json, route, startEmulator } from '../harness/emulators/toolkit.js';
 import { startTwitch, TWITCH_USER } from '../harness/emulators/twitch.js';
-import { CLIENT, contractEmulator, REGISTERED } from './emulated.js';
+import { CLIENT, contractEmulator, eachEmulator, REGISTERED } from './emulated.js';
 import { presetContract } from './preset-contract.js';
 
 async function start() {
@@ -29,33 +29,22 @@ presetContract('twitch', {
 });
 
 describe('twitchProvider: what the contract does not see', () => {
-  let emulator: Awaited<ReturnType<typeof start>>;
-  beforeEach(async () => {
-    emulator = await start();
-  });
-  afterEach(() => emulator.close());
-
-  const session = (extra: Record<string, unknown> = {}) =>
-    new OAuth2Session({ ...CLIENT, provider: emulator.preset, ...extra });
-
-  async function signIn() {
-    const { url, state, codeVerifier } = await session().authorizationUrl();
-    const s = session({ state, codeVerifier });
-    await s.fetchToken({ authorizationResponse: await emulator.approve(url) });
-    return s;
-  }
+  const live = eachEmulator(start);
+  const { session, signIn } = live;
 
   it('fetchToken(): scope as a JSON list and a lowercase bearer are read as a token', async () => {
     const s = await signIn();
     expect(s.token).toMatchObject({ token_type: 'bearer', scope: ['user:read:email'] });
-    expect(emulator.http.requests.token[0]?.form.get('client_secret')).toBe(CLIENT.clientSecret);
+    expect(live.emulator.http.requests.token[0]?.form.get('client_secret')).toBe(
+      CLIENT.clientSecret,
+    );
   });
 
   it('Helix requests carry Client-Id; without the preset Twitch refuses them', async () => {
     const s = await signIn();
-    const [url, init] = userRequest(emulator.preset);
+    const [url, init] = userRequest(live.emulator.preset);
     expect((await s.fetch(url, init)).status).toBe(200);
-    expect(emulator.http.requests.users[0]?.headers.get('client-id')).toBe(CLIENT.clientId);
+    expect(live.emulator.http.requests.users[0]?.headers.get('client-id')).toBe(CLIENT.clientId);
     const plain = new OAuth2Session({ ...CLIENT, token: s.token });
     const refused = await plain.fetch(url, init);
     expect(refused.status).toBe(401);
@@ -80,7 +69,7 @@ describe('twitchProvider: what the contract does not see', () => {
     const { url, state, codeVerifier } = await session().authorizationUrl();
     const wrong = session({ state, codeVerifier, clientSecret: 'wrong' });
     await expect(
-      wrong.fetchToken({ authorizationResponse: await emulator.approve(url) }),
+      wrong.fetchToken({ authorizationResponse: await live.emulator.approve(url) }),
     ).rejects.toBeInstanceOf(InvalidClientError);
   });
 
@@ -88,7 +77,7 @@ describe('twitchProvider: what the contract does not see', () => {
     const s = await signIn();
     const token = s.token!;
     await s.revokeToken();
-    const sent = emulator.http.requests.revoke[0]!;
+    const sent = live.emulator.http.requests.revoke[0]!;
     expect(Object.fromEntries(sent.form)).toEqual({
       client_id: CLIENT.clientId,
       token: token.access_token,
