@@ -112,7 +112,7 @@ async function closedUrl(path: string): Promise<string> {
 async function handlersFor(
   rec: Recorder,
   store: SessionStore | undefined,
-  extra: { revocation?: string } = {},
+  extra: { revocation?: string; maxWaitMs?: number } = {},
 ): Promise<OAuthHandlers> {
   const preset = githubProvider({ baseUrl: dev.provider.origin, apiUrl: dev.provider.origin });
   return createOAuthHandlers({
@@ -125,7 +125,7 @@ async function handlersFor(
     },
     redirectUri: `${APP}/callback`,
     session: { secrets: SESSION_SECRET, store },
-    refresh: { pollIntervalMs: 10 },
+    refresh: { pollIntervalMs: 10, maxWaitMs: extra.maxWaitMs },
     fetch: secretKeepingFetch(rec.secrets),
     logger: rec.logger,
     onEvent: rec.onEvent,
@@ -307,6 +307,30 @@ describe('createOAuthHandlers logger and onEvent', () => {
     expect(waits[0]!.fields['outcome']).toBe('adopted');
     expect(waits[0]!.fields['waitedMs']).toBeGreaterThanOrEqual(50);
     expect(rec.of('oauth2.refresh.succeeded')).toEqual([]); // this process did not refresh
+    expectNoSecret(rec);
+  });
+
+  it('a wait that outlasts maxWaitMs is a warn line (timed_out) and a 503 counted as refresh_coordination', async () => {
+    const rec = recorder();
+    const store = new MemoryStore();
+    const handlers = await handlersFor(rec, store, { maxWaitMs: 80 });
+    const jar = new CookieJar();
+    await logIn(rec, handlers, jar);
+    const id = (await handlers.sessions.load(request('/', jar))).loadedId!;
+    await expireStored(store, id);
+    // Another process holds the lock and never writes a token.
+    await store.refreshLock.acquire(`oauth2-refresh:${id}`, 10_000);
+    const response = await profile(handlers, jar);
+    expect(response.status).toBe(503);
+    expect(await response.text()).toBe('The sign-in is busy. Please try again shortly.');
+    const waits = rec.of('oauth2.refresh.waited');
+    expect(waits.map((line) => [line.level, line.fields['outcome']])).toEqual([
+      ['warn', 'timed_out'],
+    ]);
+    expect(waits[0]!.fields['waitedMs']).toBeGreaterThanOrEqual(80);
+    expect(rec.events.filter((event) => event.type === 'request.unavailable')).toEqual([
+      { type: 'request.unavailable', cause: 'refresh_coordination' },
+    ]);
     expectNoSecret(rec);
   });
 
