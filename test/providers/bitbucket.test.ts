@@ -1,13 +1,7 @@
-/**
- * The Bitbucket preset against an emulation of Bitbucket Cloud's documented OAuth 2.0: Basic
- * consumer credentials, scopes from the consumer answered as `scopes`, refresh tokens that do
- * not expire, no revocation.
- */
-import { OAuth2Session } from 'oauth2-session';
 import { bitbucket, bitbucketProvider } from 'oauth2-session/providers';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BITBUCKET_USER, startBitbucket } from '../harness/emulators/bitbucket.js';
-import { CLIENT, contractEmulator, REGISTERED } from './emulated.js';
+import { contractEmulator, eachEmulator, REGISTERED } from './emulated.js';
 import { presetContract } from './preset-contract.js';
 
 async function start() {
@@ -20,27 +14,21 @@ async function start() {
 presetContract('bitbucket', { preset: bitbucket, refresh: true, pkce: false, start });
 
 describe('bitbucketProvider: what the contract does not see', () => {
-  let emulator: Awaited<ReturnType<typeof start>>;
-  beforeEach(async () => {
-    emulator = await start();
-  });
-  afterEach(() => emulator.close());
-
-  const session = (extra: Record<string, unknown> = {}) =>
-    new OAuth2Session({ ...CLIENT, provider: emulator.preset, ...extra });
+  const live = eachEmulator(start);
+  const { session } = live;
 
   it("fetchToken(): Basic consumer credentials; the answer's scopes become the token's scope", async () => {
     const { url, state, codeVerifier } = await session().authorizationUrl();
     expect(new URL(url).searchParams.has('scope')).toBe(false);
     const s = session({ state, codeVerifier });
-    const token = await s.fetchToken({ authorizationResponse: await emulator.approve(url) });
+    const token = await s.fetchToken({ authorizationResponse: await live.emulator.approve(url) });
     expect(token).toMatchObject({
       scope: ['account'],
       scopes: 'account',
       token_type: 'bearer',
       state: 'authorization_code',
     });
-    const sent = emulator.http.requests.token[0]!;
+    const sent = live.emulator.http.requests.token[0]!;
     expect(sent.headers.get('authorization')).toMatch(/^Basic /);
     expect(sent.form.has('client_secret')).toBe(false);
   });
@@ -48,7 +36,7 @@ describe('bitbucketProvider: what the contract does not see', () => {
   it('refreshToken(): the same refresh token comes back and stays valid', async () => {
     const { url, state, codeVerifier } = await session().authorizationUrl();
     const s = session({ state, codeVerifier });
-    const first = await s.fetchToken({ authorizationResponse: await emulator.approve(url) });
+    const first = await s.fetchToken({ authorizationResponse: await live.emulator.approve(url) });
     const renewed = await s.refreshToken();
     expect(renewed.refresh_token).toBe(first.refresh_token);
     expect(renewed.state).toBe('refresh_token');

@@ -3,11 +3,11 @@
  * 30-second codes, `restricted_to`, single-use refresh tokens, revocation with the client's
  * credentials, the `invalid_token` challenge of `/2.0/users/me`.
  */
-import { InvalidClientError, InvalidGrantError, OAuth2Session } from 'oauth2-session';
+import { InvalidClientError, InvalidGrantError } from 'oauth2-session';
 import { box, boxProvider, userRequest } from 'oauth2-session/providers';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BOX_USER, startBox } from '../harness/emulators/box.js';
-import { CLIENT, contractEmulator, REGISTERED } from './emulated.js';
+import { CLIENT, contractEmulator, eachEmulator, REGISTERED } from './emulated.js';
 import { presetContract } from './preset-contract.js';
 
 async function start() {
@@ -20,25 +20,19 @@ async function start() {
 presetContract('box', { preset: box, refresh: true, pkce: false, start });
 
 describe('boxProvider: what the contract does not see', () => {
-  let emulator: Awaited<ReturnType<typeof start>>;
-  beforeEach(async () => {
-    emulator = await start();
-  });
-  afterEach(() => emulator.close());
-
-  const session = (extra: Record<string, unknown> = {}) =>
-    new OAuth2Session({ ...CLIENT, provider: emulator.preset, ...extra });
+  const live = eachEmulator(start);
+  const { session } = live;
 
   async function callback() {
     const { url, state, codeVerifier } = await session().authorizationUrl();
-    return { url: await emulator.approve(url), state, codeVerifier };
+    return { url: await live.emulator.approve(url), state, codeVerifier };
   }
 
   it('fetchToken(): the secret in the form, never Basic; restricted_to kept', async () => {
     const { url, state, codeVerifier } = await callback();
     const s = session({ state, codeVerifier });
     await s.fetchToken({ authorizationResponse: url });
-    const sent = emulator.http.requests.token[0]!;
+    const sent = live.emulator.http.requests.token[0]!;
     expect(sent.headers.has('authorization')).toBe(false);
     expect(sent.form.get('client_secret')).toBe(CLIENT.clientSecret);
     expect(s.token).toMatchObject({ token_type: 'bearer', restricted_to: [] });
@@ -52,7 +46,7 @@ describe('boxProvider: what the contract does not see', () => {
   it('a code exchanged after 30 seconds is an InvalidGrantError', async () => {
     const { url, state, codeVerifier } = await callback();
     const now = Date.now();
-    emulator.authority.now = () => now + 31_000;
+    live.emulator.authority.now = () => now + 31_000;
     await expect(
       session({ state, codeVerifier }).fetchToken({ authorizationResponse: url }),
     ).rejects.toBeInstanceOf(InvalidGrantError);
@@ -62,10 +56,10 @@ describe('boxProvider: what the contract does not see', () => {
     const { url, state, codeVerifier } = await callback();
     const s = session({ state, codeVerifier });
     const first = await s.fetchToken({ authorizationResponse: url });
-    emulator.authority.endAccess(first.access_token);
-    const res = await s.fetch(...userRequest(emulator.preset));
+    live.emulator.authority.endAccess(first.access_token);
+    const res = await s.fetch(...userRequest(live.emulator.preset));
     expect(res.status).toBe(200);
-    expect(emulator.http.counts.me).toBe(2);
+    expect(live.emulator.http.counts.me).toBe(2);
     expect(s.token?.access_token).not.toBe(first.access_token);
     expect(s.token?.refresh_token).not.toBe(first.refresh_token);
   });
@@ -76,7 +70,7 @@ describe('boxProvider: what the contract does not see', () => {
     await s.fetchToken({ authorizationResponse: url });
     const refresh = s.token!.refresh_token;
     await s.revokeToken();
-    const sent = emulator.http.requests.revoke[0]!;
+    const sent = live.emulator.http.requests.revoke[0]!;
     expect(sent.form.get('token')).toBe(refresh);
     expect(sent.form.get('client_id')).toBe(CLIENT.clientId);
     expect(sent.form.get('client_secret')).toBe(CLIENT.clientSecret);

@@ -3,11 +3,11 @@
  * the refresh endpoint beside the token endpoint, granular scopes, Figma's error payloads,
  * `/v1/me`.
  */
-import { InvalidClientError, InvalidGrantError, OAuth2Session } from 'oauth2-session';
+import { InvalidClientError, InvalidGrantError } from 'oauth2-session';
 import { figma, figmaProvider, userRequest } from 'oauth2-session/providers';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FIGMA_USER, startFigma } from '../harness/emulators/figma.js';
-import { CLIENT, contractEmulator, REGISTERED } from './emulated.js';
+import { CLIENT, contractEmulator, eachEmulator, REGISTERED } from './emulated.js';
 import { presetContract } from './preset-contract.js';
 
 async function start() {
@@ -20,21 +20,9 @@ async function start() {
 presetContract('figma', { preset: figma, refresh: true, start });
 
 describe('figmaProvider: what the contract does not see', () => {
-  let emulator: Awaited<ReturnType<typeof start>>;
-  beforeEach(async () => {
-    emulator = await start();
-  });
-  afterEach(() => emulator.close());
-
-  const session = (extra: Record<string, unknown> = {}) =>
-    new OAuth2Session({ ...CLIENT, provider: emulator.preset, ...extra });
-
-  async function signIn(scope?: string[]) {
-    const { url, state, codeVerifier } = await session({ scope }).authorizationUrl();
-    const s = session({ state, codeVerifier, scope });
-    await s.fetchToken({ authorizationResponse: await emulator.approve(url) });
-    return { s, url };
-  }
+  const live = eachEmulator(start);
+  const { session } = live;
+  const signIn = (scope?: string[]) => live.signInFlow({ scope });
 
   it('figma: www.figma.com/oauth, the token endpoint under api.figma.com/v1, current_user:read by default', () => {
     expect(figma.server.authorization_endpoint).toBe('https://www.figma.com/oauth');
@@ -46,7 +34,7 @@ describe('figmaProvider: what the contract does not see', () => {
 
   it('fetchToken(): the credentials as Basic, none among the form parameters', async () => {
     await signIn();
-    const sent = emulator.http.requests.token[0]!;
+    const sent = live.emulator.http.requests.token[0]!;
     const basic = Buffer.from(`${CLIENT.clientId}:${CLIENT.clientSecret}`).toString('base64');
     expect(sent.headers.get('authorization')).toBe(`Basic ${basic}`);
     expect(sent.contentType).toBe('application/x-www-form-urlencoded');
@@ -58,9 +46,9 @@ describe('figmaProvider: what the contract does not see', () => {
   it('fetchToken(): the answer keeps user_id; the token is Bearer at /v1/me', async () => {
     const { s } = await signIn();
     expect(s.token?.['user_id']).toBe(FIGMA_USER.id);
-    const res = await s.fetch(...userRequest(emulator.preset));
+    const res = await s.fetch(...userRequest(live.emulator.preset));
     expect(await res.json()).toEqual(FIGMA_USER);
-    expect(emulator.http.requests.me[0]!.headers.get('authorization')).toBe(
+    expect(live.emulator.http.requests.me[0]!.headers.get('authorization')).toBe(
       `Bearer ${s.token!.access_token}`,
     );
   });
@@ -69,9 +57,9 @@ describe('figmaProvider: what the contract does not see', () => {
     const { s } = await signIn();
     const first = s.token!;
     const renewed = await s.refreshToken();
-    expect(emulator.http.counts.token).toBe(1);
-    expect(emulator.http.counts.refresh).toBe(1);
-    const sent = emulator.http.requests.refresh[0]!;
+    expect(live.emulator.http.counts.token).toBe(1);
+    expect(live.emulator.http.counts.refresh).toBe(1);
+    const sent = live.emulator.http.requests.refresh[0]!;
     expect(sent.headers.get('authorization')).toMatch(/^Basic /);
     expect(sent.form.get('refresh_token')).toBe(first.refresh_token);
     expect(renewed.access_token).not.toBe(first.access_token);
@@ -80,7 +68,7 @@ describe('figmaProvider: what the contract does not see', () => {
 
   it('a refused code is InvalidGrantError with Figma message as its description', async () => {
     const { url, state, codeVerifier } = await session().authorizationUrl();
-    const callback = new URL(await emulator.approve(url));
+    const callback = new URL(await live.emulator.approve(url));
     callback.searchParams.set('code', 'not-a-code');
     const e = await session({ state, codeVerifier })
       .fetchToken({ authorizationResponse: callback.href })
@@ -91,7 +79,7 @@ describe('figmaProvider: what the contract does not see', () => {
 
   it('a wrong client secret is InvalidClientError (Figma answers 401 with error: true)', async () => {
     const { url, state, codeVerifier } = await session().authorizationUrl();
-    const callback = await emulator.approve(url);
+    const callback = await live.emulator.approve(url);
     const wrong = session({ state, codeVerifier, clientSecret: 'wrong' });
     await expect(wrong.fetchToken({ authorizationResponse: callback })).rejects.toBeInstanceOf(
       InvalidClientError,
@@ -102,14 +90,14 @@ describe('figmaProvider: what the contract does not see', () => {
     const { url } = await signIn(['current_user:read', 'file_content:read']);
     expect(new URL(url).searchParams.get('scope')).toBe('current_user:read file_content:read');
     const odd = await session({ scope: ['file_read'] }).authorizationUrl();
-    const back = new URL(await emulator.approve(odd.url));
+    const back = new URL(await live.emulator.approve(odd.url));
     expect(back.searchParams.get('error')).toBe('invalid_scope');
   });
 
   it('userRequest(figma): an ended token is a 403 with Figma err payload', async () => {
     const { s } = await signIn();
-    emulator.authority.endAccess(s.token!.access_token);
-    const res = await s.fetch(...userRequest(emulator.preset));
+    live.emulator.authority.endAccess(s.token!.access_token);
+    const res = await s.fetch(...userRequest(live.emulator.preset));
     expect(res.status).toBe(403);
     expect(await res.json()).toEqual({ status: 403, err: 'Invalid token' });
   });

@@ -5,9 +5,9 @@
  */
 import { InvalidClientError, InvalidGrantError, OAuth2Session } from 'oauth2-session';
 import { fitbit, fitbitProvider, userRequest } from 'oauth2-session/providers';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FITBIT_USER, startFitbit } from '../harness/emulators/fitbit.js';
-import { CLIENT, contractEmulator, REGISTERED } from './emulated.js';
+import { CLIENT, contractEmulator, eachEmulator, REGISTERED } from './emulated.js';
 import { presetContract } from './preset-contract.js';
 
 const CLIENT_APP = { clientId: '22942C', redirectUris: [CLIENT.redirectUri] };
@@ -22,25 +22,19 @@ async function start() {
 presetContract('fitbit', { preset: fitbit, refresh: true, start });
 
 describe('fitbitProvider: what the contract does not see', () => {
-  let emulator: Awaited<ReturnType<typeof start>>;
-  beforeEach(async () => {
-    emulator = await start();
-  });
-  afterEach(() => emulator.close());
-
-  const session = (extra: Record<string, unknown> = {}) =>
-    new OAuth2Session({ ...CLIENT, provider: emulator.preset, ...extra });
+  const live = eachEmulator(start);
+  const { session } = live;
 
   async function callback(extra: Record<string, unknown> = {}) {
     const { url, state, codeVerifier } = await session(extra).authorizationUrl();
-    return { url: await emulator.approve(url), state, codeVerifier };
+    return { url: await live.emulator.approve(url), state, codeVerifier };
   }
 
   it('fetchToken(): Basic credentials and client_id in the body; user_id kept in the token', async () => {
     const { url, state, codeVerifier } = await callback();
     const s = session({ state, codeVerifier });
     await s.fetchToken({ authorizationResponse: url });
-    const sent = emulator.http.requests.token[0]!;
+    const sent = live.emulator.http.requests.token[0]!;
     expect(sent.headers.get('authorization')).toMatch(/^Basic /);
     expect(sent.form.get('client_id')).toBe(CLIENT.clientId);
     expect(sent.form.has('client_secret')).toBe(false);
@@ -76,19 +70,19 @@ describe('fitbitProvider: what the contract does not see', () => {
 
   it('a client application (no secret) signs in with client_id and PKCE alone', async () => {
     const options = { clientId: CLIENT_APP.clientId, redirectUri: CLIENT.redirectUri };
-    const provider = emulator.preset;
+    const provider = live.emulator.preset;
     const first = new OAuth2Session({ ...options, provider });
     const { url, state, codeVerifier } = await first.authorizationUrl();
     const s = new OAuth2Session({ ...options, provider, state, codeVerifier });
-    await s.fetchToken({ authorizationResponse: await emulator.approve(url) });
-    expect(emulator.http.requests.token[0]?.headers.has('authorization')).toBe(false);
+    await s.fetchToken({ authorizationResponse: await live.emulator.approve(url) });
+    expect(live.emulator.http.requests.token[0]?.headers.has('authorization')).toBe(false);
     expect((await s.fetch(...userRequest(provider))).status).toBe(200);
     await s.revokeToken();
-    expect(emulator.http.requests.revoke[0]?.form.get('client_id')).toBe(CLIENT_APP.clientId);
+    expect(live.emulator.http.requests.revoke[0]?.form.get('client_id')).toBe(CLIENT_APP.clientId);
   });
 
   it('PKCE is required: an authorization URL without a challenge is refused', async () => {
     const { url } = await session({ pkce: false }).authorizationUrl();
-    await expect(emulator.approve(url)).rejects.toThrow(/answered 400/);
+    await expect(live.emulator.approve(url)).rejects.toThrow(/answered 400/);
   });
 });

@@ -4,12 +4,12 @@
  * answers without a refresh token, revocation with the token alone, userinfo and ID tokens.
  */
 import { decodeJwt } from 'jose';
-import { MismatchingIssuerError, OAuth2Session } from 'oauth2-session';
+import { MismatchingIssuerError } from 'oauth2-session';
 import { OpenIDSession } from 'oauth2-session/oidc';
 import { google, googleProvider, userRequest } from 'oauth2-session/providers';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { GOOGLE_USER, startGoogle } from '../harness/emulators/google.js';
-import { CLIENT, contractEmulator, REGISTERED } from './emulated.js';
+import { CLIENT, contractEmulator, eachEmulator, REGISTERED } from './emulated.js';
 import { presetContract } from './preset-contract.js';
 
 async function start(options: Parameters<typeof googleProvider>[0] = {}) {
@@ -26,21 +26,8 @@ presetContract('google (online access)', {
 });
 
 describe('googleProvider: what the contract does not see', () => {
-  let emulator: Awaited<ReturnType<typeof start>>;
-  beforeEach(async () => {
-    emulator = await start();
-  });
-  afterEach(() => emulator.close());
-
-  const session = (extra: Record<string, unknown> = {}) =>
-    new OAuth2Session({ ...CLIENT, provider: emulator.preset, ...extra });
-
-  async function signIn(extra: Record<string, unknown> = {}) {
-    const { url, state, codeVerifier } = await session(extra).authorizationUrl();
-    const s = session({ state, codeVerifier, ...extra });
-    await s.fetchToken({ authorizationResponse: await emulator.approve(url) });
-    return s;
-  }
+  const live = eachEmulator(start);
+  const { session, signIn } = live;
 
   it('google: the endpoints of Google’s discovery document, offline access with consent', () => {
     expect(google.server).toMatchObject({
@@ -62,15 +49,15 @@ describe('googleProvider: what the contract does not see', () => {
 
   it('fetchToken(): the callback’s iss is checked against the issuer before the code is spent', async () => {
     const { url, state, codeVerifier } = await session().authorizationUrl();
-    const callback = new URL(await emulator.approve(url));
-    expect(callback.searchParams.get('iss')).toBe(emulator.preset.server.issuer);
+    const callback = new URL(await live.emulator.approve(url));
+    expect(callback.searchParams.get('iss')).toBe(live.emulator.preset.server.issuer);
     const forged = new URL(callback);
     forged.searchParams.set('iss', 'https://accounts.example');
     const s = session({ state, codeVerifier });
     await expect(s.fetchToken({ authorizationResponse: forged.href })).rejects.toBeInstanceOf(
       MismatchingIssuerError,
     );
-    expect(emulator.http.counts.token).toBe(0);
+    expect(live.emulator.http.counts.token).toBe(0);
     await s.fetchToken({ authorizationResponse: callback.href });
     expect(s.token?.access_token).toMatch(/^ya29\./);
   });
@@ -79,7 +66,7 @@ describe('googleProvider: what the contract does not see', () => {
     const s = await signIn();
     const first = s.token!;
     const renewed = await s.refreshToken();
-    expect(emulator.http.requests.token.at(-1)?.form.get('refresh_token')).toBe(
+    expect(live.emulator.http.requests.token.at(-1)?.form.get('refresh_token')).toBe(
       first.refresh_token,
     );
     expect(renewed.refresh_token).toBe(first.refresh_token);
@@ -87,7 +74,7 @@ describe('googleProvider: what the contract does not see', () => {
   });
 
   it('googleProvider({ prompt: false }): a returning user’s login gets no refresh token', async () => {
-    const p = googleProvider({ baseUrl: emulator.http.origin, prompt: false });
+    const p = googleProvider({ baseUrl: live.emulator.http.origin, prompt: false });
     const first = await signIn({ provider: p });
     expect(first.token?.refresh_token).toEqual(expect.any(String));
     const again = await signIn({ provider: p });
@@ -100,28 +87,28 @@ describe('googleProvider: what the contract does not see', () => {
     const s = await signIn();
     const token = s.token!;
     await s.revokeToken();
-    const sent = emulator.http.requests.revoke[0]!;
+    const sent = live.emulator.http.requests.revoke[0]!;
     expect([...sent.form.keys()]).toEqual(['token']);
     expect(sent.form.get('token')).toBe(token.refresh_token);
     expect(sent.headers.has('authorization')).toBe(false);
   });
 
   it('googleProvider({ hostedDomain }): hd in the URL and in the ID token', async () => {
-    const p = googleProvider({ baseUrl: emulator.http.origin, hostedDomain: 'example.com' });
+    const p = googleProvider({ baseUrl: live.emulator.http.origin, hostedDomain: 'example.com' });
     const s = await signIn({ provider: p });
-    expect(new URL(emulator.http.requests.authorize[0]!.url).searchParams.get('hd')).toBe(
+    expect(new URL(live.emulator.http.requests.authorize[0]!.url).searchParams.get('hd')).toBe(
       'example.com',
     );
     expect(decodeJwt(s.token!.id_token!)).toMatchObject({ hd: 'example.com' });
   });
 
   it('OpenIDSession({ provider, server }): the ID token verifies with the preset’s issuer and keys', async () => {
-    const preset = emulator.preset;
+    const preset = live.emulator.preset;
     const rp = (extra: Record<string, unknown> = {}) =>
       new OpenIDSession({ ...CLIENT, provider: preset, server: preset.server, ...extra });
     const { url, state, codeVerifier, nonce } = await rp().authorizationUrl();
     const cb = rp({ state, codeVerifier, nonce });
-    await cb.fetchToken({ authorizationResponse: await emulator.approve(url) });
+    await cb.fetchToken({ authorizationResponse: await live.emulator.approve(url) });
     expect(cb.idTokenClaims).toMatchObject({ iss: preset.server.issuer, sub: GOOGLE_USER.sub });
     expect(await cb.userinfo()).toMatchObject({ email: GOOGLE_USER.email });
     await cb.refreshToken();

@@ -6,9 +6,9 @@
 import { decodeJwt } from 'jose';
 import { InvalidClientError, OAuth2Session } from 'oauth2-session';
 import { keycloakProvider, userRequest } from 'oauth2-session/providers';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { KEYCLOAK_USER, startKeycloak } from '../harness/emulators/keycloak.js';
-import { CLIENT, contractEmulator, REGISTERED } from './emulated.js';
+import { CLIENT, contractEmulator, eachEmulator, REGISTERED } from './emulated.js';
 import { presetContract } from './preset-contract.js';
 
 async function start() {
@@ -21,21 +21,8 @@ const shipped = keycloakProvider({ baseUrl: 'https://sso.example.com', realm: 'a
 presetContract('keycloak', { preset: shipped, refresh: true, start });
 
 describe('keycloakProvider: what the contract does not see', () => {
-  let emulator: Awaited<ReturnType<typeof start>>;
-  beforeEach(async () => {
-    emulator = await start();
-  });
-  afterEach(() => emulator.close());
-
-  const session = (extra: Record<string, unknown> = {}) =>
-    new OAuth2Session({ ...CLIENT, provider: emulator.preset, ...extra });
-
-  async function signIn(extra: Record<string, unknown> = {}) {
-    const { url, state, codeVerifier } = await session(extra).authorizationUrl();
-    const s = session({ state, codeVerifier, ...extra });
-    await s.fetchToken({ authorizationResponse: await emulator.approve(url) });
-    return s;
-  }
+  const live = eachEmulator(start);
+  const { session, signIn } = live;
 
   it('keycloakProvider({ baseUrl, realm }): the realm issuer and its openid-connect endpoints, /auth kept', () => {
     const old = keycloakProvider({ baseUrl: 'https://sso.example.com/auth/', realm: 'master' });
@@ -59,7 +46,7 @@ describe('keycloakProvider: what the contract does not see', () => {
       session_state: expect.any(String),
     });
     expect(decodeJwt(s.token!.id_token!)).toMatchObject({
-      iss: emulator.preset.server.issuer,
+      iss: live.emulator.preset.server.issuer,
       azp: CLIENT.clientId,
     });
   });
@@ -76,7 +63,7 @@ describe('keycloakProvider: what the contract does not see', () => {
 
   it("fetchToken(): Keycloak's 401 unauthorized_client for a wrong secret is an InvalidClientError; without the hook it is not", async () => {
     const { url, state, codeVerifier } = await session().authorizationUrl();
-    const callback = await emulator.approve(url);
+    const callback = await live.emulator.approve(url);
     const wrong = session({ state, codeVerifier, clientSecret: 'not-the-secret' });
     const e = await wrong.fetchToken({ authorizationResponse: callback }).catch((x: unknown) => x);
     expect(e).toBeInstanceOf(InvalidClientError);
@@ -85,12 +72,12 @@ describe('keycloakProvider: what the contract does not see', () => {
     const bare = new OAuth2Session({
       ...CLIENT,
       clientSecret: 'not-the-secret',
-      server: emulator.preset.server,
+      server: live.emulator.preset.server,
       state: s2,
       codeVerifier: v2,
     });
     const raw = await bare
-      .fetchToken({ authorizationResponse: await emulator.approve(u2) })
+      .fetchToken({ authorizationResponse: await live.emulator.approve(u2) })
       .catch((x: unknown) => x);
     expect(raw).not.toBeInstanceOf(InvalidClientError);
     expect(raw).toMatchObject({ error: 'unauthorized_client' });
@@ -98,8 +85,8 @@ describe('keycloakProvider: what the contract does not see', () => {
 
   it('userRequest(): userinfo needs the openid scope, which the default scopes carry', async () => {
     const s = await signIn({ scope: ['profile'] });
-    const res = await s.fetch(...userRequest(emulator.preset));
+    const res = await s.fetch(...userRequest(live.emulator.preset));
     expect(res.status).toBe(403);
-    expect(emulator.preset.scope).toContain('openid');
+    expect(live.emulator.preset.scope).toContain('openid');
   });
 });

@@ -4,9 +4,9 @@
  */
 import { InvalidGrantError, OAuth2Session } from 'oauth2-session';
 import { linear, linearProvider, userRequest } from 'oauth2-session/providers';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LINEAR_VIEWER, startLinear } from '../harness/emulators/linear.js';
-import { CLIENT, contractEmulator, REGISTERED } from './emulated.js';
+import { CLIENT, contractEmulator, eachEmulator, REGISTERED } from './emulated.js';
 import { presetContract } from './preset-contract.js';
 
 async function start() {
@@ -19,21 +19,9 @@ async function start() {
 presetContract('linear', { preset: linear, refresh: true, start });
 
 describe('linearProvider: what the contract does not see', () => {
-  let emulator: Awaited<ReturnType<typeof start>>;
-  beforeEach(async () => {
-    emulator = await start();
-  });
-  afterEach(() => emulator.close());
-
-  const session = (extra: Record<string, unknown> = {}) =>
-    new OAuth2Session({ ...CLIENT, provider: emulator.preset, ...extra });
-
-  async function signIn(scope?: string[]) {
-    const { url, state, codeVerifier } = await session({ scope }).authorizationUrl();
-    const s = session({ state, codeVerifier, scope });
-    await s.fetchToken({ authorizationResponse: await emulator.approve(url) });
-    return { s, url };
-  }
+  const live = eachEmulator(start);
+  const { session } = live;
+  const signIn = (scope?: string[]) => live.signInFlow({ scope });
 
   it('authorizationUrl(): scopes comma-separated; the token answer lists them', async () => {
     const { s, url } = await signIn(['read', 'write']);
@@ -44,7 +32,7 @@ describe('linearProvider: what the contract does not see', () => {
   it('a space-separated scope (without the preset) is refused by Linear', async () => {
     const plain = new OAuth2Session({
       ...CLIENT,
-      server: emulator.preset.server,
+      server: live.emulator.preset.server,
       scope: ['read', 'write'],
     });
     const answer = await fetch((await plain.authorizationUrl()).url, { redirect: 'manual' });
@@ -53,9 +41,9 @@ describe('linearProvider: what the contract does not see', () => {
 
   it('userRequest(linear): a GraphQL POST of the viewer query, as JSON', async () => {
     const { s } = await signIn();
-    const [url, init] = userRequest(emulator.preset);
+    const [url, init] = userRequest(live.emulator.preset);
     expect(await (await s.fetch(url, init)).json()).toEqual({ data: { viewer: LINEAR_VIEWER } });
-    const sent = emulator.http.requests.graphql[0]!;
+    const sent = live.emulator.http.requests.graphql[0]!;
     expect(sent.contentType).toBe('application/json');
     expect(sent.json).toEqual({ query: '{ viewer { id name email } }' });
   });
@@ -74,15 +62,15 @@ describe('linearProvider: what the contract does not see', () => {
     const { s } = await signIn();
     const token = s.token!;
     await s.revokeToken();
-    const sent = emulator.http.requests.revoke[0]!;
+    const sent = live.emulator.http.requests.revoke[0]!;
     expect(sent.headers.get('authorization')).toBe(`Bearer ${token.access_token}`);
     expect(sent.text).toBe('');
   });
 
   it('linearProvider({ actor }): actor=app in every authorization URL', async () => {
     const p = linearProvider({
-      baseUrl: emulator.http.origin,
-      apiUrl: emulator.http.origin,
+      baseUrl: live.emulator.http.origin,
+      apiUrl: live.emulator.http.origin,
       actor: 'app',
     });
     const { url } = await new OAuth2Session({ ...CLIENT, provider: p }).authorizationUrl();

@@ -3,16 +3,16 @@
  * endpoints and Microsoft Graph: tenants, `offline_access` (never echoed in `scope`), rotating
  * refresh tokens, `AADSTS` errors, per-tenant issuers, Graph's `/me`.
  */
-import { InvalidGrantError, OAuth2Session } from 'oauth2-session';
+import { InvalidGrantError } from 'oauth2-session';
 import { OpenIDSession } from 'oauth2-session/oidc';
 import { microsoft, microsoftProvider, userRequest } from 'oauth2-session/providers';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   MICROSOFT_TENANT,
   MICROSOFT_USER,
   startMicrosoft,
 } from '../harness/emulators/microsoft.js';
-import { CLIENT, contractEmulator, REGISTERED } from './emulated.js';
+import { CLIENT, contractEmulator, eachEmulator, REGISTERED } from './emulated.js';
 import { presetContract } from './preset-contract.js';
 
 async function start(tenant?: string) {
@@ -30,21 +30,8 @@ presetContract('microsoft (one directory)', {
 });
 
 describe('microsoftProvider: what the contract does not see', () => {
-  let emulator: Awaited<ReturnType<typeof start>>;
-  beforeEach(async () => {
-    emulator = await start();
-  });
-  afterEach(() => emulator.close());
-
-  const session = (extra: Record<string, unknown> = {}) =>
-    new OAuth2Session({ ...CLIENT, provider: emulator.preset, ...extra });
-
-  async function signIn(extra: Record<string, unknown> = {}) {
-    const { url, state, codeVerifier } = await session(extra).authorizationUrl();
-    const s = session({ state, codeVerifier, ...extra });
-    await s.fetchToken({ authorizationResponse: await emulator.approve(url) });
-    return s;
-  }
+  const live = eachEmulator(start);
+  const { session, signIn } = live;
 
   it('microsoftProvider({ tenant }): the endpoints under the tenant, an issuer only where one directory signs', () => {
     expect(microsoft.server).toMatchObject({
@@ -79,7 +66,7 @@ describe('microsoftProvider: what the contract does not see', () => {
   it('fetchToken(): offline_access is missing from the answer’s scope, read as granted with the refresh token', async () => {
     const onScopeChanged = vi.fn();
     const s = await signIn({ onScopeChanged });
-    expect(emulator.http.requests.token[0]?.headers.get('authorization')).toMatch(/^Basic /);
+    expect(live.emulator.http.requests.token[0]?.headers.get('authorization')).toMatch(/^Basic /);
     expect(s.token?.refresh_token).toEqual(expect.any(String));
     expect(s.token?.scope).toEqual(['openid', 'profile', 'email', 'User.Read', 'offline_access']);
     expect(onScopeChanged).not.toHaveBeenCalled();
@@ -109,7 +96,7 @@ describe('microsoftProvider: what the contract does not see', () => {
 
   it('a redeemed code is InvalidGrantError naming AADSTS54005', async () => {
     const { url, state, codeVerifier } = await session().authorizationUrl();
-    const callback = await emulator.approve(url);
+    const callback = await live.emulator.approve(url);
     await session({ state, codeVerifier }).fetchToken({ authorizationResponse: callback });
     const again = session({ state, codeVerifier }).fetchToken({ authorizationResponse: callback });
     await expect(again).rejects.toBeInstanceOf(InvalidGrantError);
@@ -120,17 +107,17 @@ describe('microsoftProvider: what the contract does not see', () => {
 
   it('userRequest(microsoft): Graph /me; a bad token is a 401 without an invalid_token challenge, so no refresh is tried', async () => {
     const s = await signIn();
-    expect(await (await s.fetch(...userRequest(emulator.preset))).json()).toMatchObject({
+    expect(await (await s.fetch(...userRequest(live.emulator.preset))).json()).toMatchObject({
       userPrincipalName: MICROSOFT_USER.userPrincipalName,
     });
     const forged = session({ token: { ...s.token!, access_token: 'not-a-token' } });
-    const refused = await forged.fetch(...userRequest(emulator.preset));
+    const refused = await forged.fetch(...userRequest(live.emulator.preset));
     expect(refused.status).toBe(401);
-    expect(emulator.http.counts.token).toBe(1);
+    expect(live.emulator.http.counts.token).toBe(1);
   });
 
   it('OpenIDSession: verifies the ID token with a directory’s preset; the common tenant has no issuer to verify against', async () => {
-    const origin = emulator.http.origin;
+    const origin = live.emulator.http.origin;
     const preset = microsoftProvider({
       baseUrl: origin,
       graphUrl: origin,
@@ -140,19 +127,23 @@ describe('microsoftProvider: what the contract does not see', () => {
       new OpenIDSession({ ...CLIENT, provider: preset, server: preset.server, ...extra });
     const { url, state, codeVerifier, nonce } = await rp().authorizationUrl();
     const cb = rp({ state, codeVerifier, nonce });
-    await cb.fetchToken({ authorizationResponse: await emulator.approve(url) });
+    await cb.fetchToken({ authorizationResponse: await live.emulator.approve(url) });
     expect(cb.idTokenClaims).toMatchObject({ tid: MICROSOFT_TENANT.id, oid: MICROSOFT_USER.id });
     expect(await cb.userinfo()).toMatchObject({ email: MICROSOFT_USER.mail });
     expect(
       () =>
-        new OpenIDSession({ ...CLIENT, provider: emulator.preset, server: emulator.preset.server }),
+        new OpenIDSession({
+          ...CLIENT,
+          provider: live.emulator.preset,
+          server: live.emulator.preset.server,
+        }),
     ).toThrow(/issuer/);
   });
 
   it('an unknown tenant is refused at the authorization endpoint', async () => {
-    const origin = emulator.http.origin;
+    const origin = live.emulator.http.origin;
     const p = microsoftProvider({ baseUrl: origin, graphUrl: origin, tenant: 'fabrikam.example' });
     const { url } = await session({ provider: p }).authorizationUrl();
-    await expect(emulator.approve(url)).rejects.toThrow(/AADSTS90002/);
+    await expect(live.emulator.approve(url)).rejects.toThrow(/AADSTS90002/);
   });
 });

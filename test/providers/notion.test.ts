@@ -3,11 +3,11 @@
  * `owner=user` parameter, JSON token requests with Basic credentials, tokens without expiry and
  * rotating refresh tokens, Notion's error object, JSON revocation, `Notion-Version` everywhere.
  */
-import { InvalidClientError, InvalidGrantError, OAuth2Session } from 'oauth2-session';
+import { InvalidClientError, InvalidGrantError } from 'oauth2-session';
 import { notion, notionProvider, userRequest } from 'oauth2-session/providers';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { NOTION_BOT, NOTION_OWNER, startNotion } from '../harness/emulators/notion.js';
-import { CLIENT, contractEmulator, REGISTERED } from './emulated.js';
+import { CLIENT, contractEmulator, eachEmulator, REGISTERED } from './emulated.js';
 import { presetContract } from './preset-contract.js';
 
 async function start(notionVersion?: string) {
@@ -25,18 +25,12 @@ presetContract('notion', {
 });
 
 describe('notionProvider: what the contract does not see', () => {
-  let emulator: Awaited<ReturnType<typeof start>>;
-  beforeEach(async () => {
-    emulator = await start();
-  });
-  afterEach(() => emulator.close());
-
-  const session = (extra: Record<string, unknown> = {}) =>
-    new OAuth2Session({ ...CLIENT, provider: emulator.preset, ...extra });
+  const live = eachEmulator(start);
+  const { session } = live;
 
   async function callback() {
     const { url, state, codeVerifier } = await session().authorizationUrl();
-    return { url: await emulator.approve(url), state, codeVerifier };
+    return { url: await live.emulator.approve(url), state, codeVerifier };
   }
 
   async function signIn() {
@@ -48,7 +42,7 @@ describe('notionProvider: what the contract does not see', () => {
 
   it('fetchToken(): a JSON body with the documented fields, Basic credentials and Notion-Version', async () => {
     const s = await signIn();
-    const sent = emulator.http.requests.token[0]!;
+    const sent = live.emulator.http.requests.token[0]!;
     expect(sent.contentType).toBe('application/json');
     expect(sent.json).toEqual({
       grant_type: 'authorization_code',
@@ -59,7 +53,7 @@ describe('notionProvider: what the contract does not see', () => {
     expect(sent.headers.get('notion-version')).toBe('2025-09-03');
     expect(s.token).toMatchObject({ token_type: 'bearer', owner: NOTION_OWNER });
     expect(s.token?.workspace_name).toBe(NOTION_BOT.bot.workspace_name);
-    expect(new URL(emulator.http.requests.authorize[0]!.url).searchParams.get('owner')).toBe(
+    expect(new URL(live.emulator.http.requests.authorize[0]!.url).searchParams.get('owner')).toBe(
       'user',
     );
   });
@@ -81,7 +75,7 @@ describe('notionProvider: what the contract does not see', () => {
     const s = await signIn();
     const first = s.token!;
     await s.refreshToken();
-    expect(emulator.http.requests.token.at(-1)?.json).toEqual({
+    expect(live.emulator.http.requests.token.at(-1)?.json).toEqual({
       grant_type: 'refresh_token',
       refresh_token: first.refresh_token,
     });
@@ -95,7 +89,7 @@ describe('notionProvider: what the contract does not see', () => {
     const s = await signIn();
     const refresh = s.token!.refresh_token;
     await s.revokeToken();
-    const sent = emulator.http.requests.revoke[0]!;
+    const sent = live.emulator.http.requests.revoke[0]!;
     expect(sent.json).toEqual({ token: refresh });
     expect(sent.headers.get('authorization')).toMatch(/^Basic /);
     expect(sent.headers.get('notion-version')).toBe('2025-09-03');
@@ -103,9 +97,9 @@ describe('notionProvider: what the contract does not see', () => {
 
   it('Notion-Version on API requests that have none, never on another host; a caller’s own wins', async () => {
     const s = await signIn();
-    const [url] = userRequest(emulator.preset);
+    const [url] = userRequest(live.emulator.preset);
     await s.get(url, { headers: { 'notion-version': '2022-06-28' } });
-    expect(emulator.http.requests.me[0]?.headers.get('notion-version')).toBe('2022-06-28');
+    expect(live.emulator.http.requests.me[0]?.headers.get('notion-version')).toBe('2022-06-28');
     const other = await startNotion([REGISTERED]);
     try {
       await s.get(`${other.http.origin}/v1/users/me`);
@@ -113,10 +107,13 @@ describe('notionProvider: what the contract does not see', () => {
     } finally {
       await other.http.close();
     }
-    const pinned = notionProvider({ baseUrl: emulator.http.origin, notionVersion: '2022-06-28' });
+    const pinned = notionProvider({
+      baseUrl: live.emulator.http.origin,
+      notionVersion: '2022-06-28',
+    });
     const p = session({ provider: pinned, token: s.token });
     expect((await p.fetch(...userRequest(pinned))).status).toBe(200);
-    expect(emulator.http.requests.me.at(-1)?.headers.get('notion-version')).toBe('2022-06-28');
+    expect(live.emulator.http.requests.me.at(-1)?.headers.get('notion-version')).toBe('2022-06-28');
   });
 
   it('the emulator refuses an authorization URL without owner=user, and a token request without Notion-Version', async () => {
@@ -124,7 +121,7 @@ describe('notionProvider: what the contract does not see', () => {
     const bare = new URL(url);
     bare.searchParams.delete('owner');
     expect((await fetch(bare, { redirect: 'manual' })).status).toBe(400);
-    const res = await fetch(emulator.preset.server.token_endpoint!, {
+    const res = await fetch(live.emulator.preset.server.token_endpoint!, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ grant_type: 'authorization_code', code: 'x' }),

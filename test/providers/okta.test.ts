@@ -6,9 +6,9 @@
 import { decodeJwt } from 'jose';
 import { OAuth2Session } from 'oauth2-session';
 import { oktaProvider, userRequest } from 'oauth2-session/providers';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OKTA_USER, startOkta } from '../harness/emulators/okta.js';
-import { CLIENT, contractEmulator, REGISTERED } from './emulated.js';
+import { CLIENT, contractEmulator, eachEmulator, REGISTERED } from './emulated.js';
 import { presetContract } from './preset-contract.js';
 
 async function start(rotation = false) {
@@ -26,21 +26,8 @@ presetContract('okta (refresh token rotation)', {
 });
 
 describe('oktaProvider: what the contract does not see', () => {
-  let emulator: Awaited<ReturnType<typeof start>>;
-  beforeEach(async () => {
-    emulator = await start();
-  });
-  afterEach(() => emulator.close());
-
-  const session = (extra: Record<string, unknown> = {}) =>
-    new OAuth2Session({ ...CLIENT, provider: emulator.preset, ...extra });
-
-  async function signIn(extra: Record<string, unknown> = {}) {
-    const { url, state, codeVerifier } = await session(extra).authorizationUrl();
-    const s = session({ state, codeVerifier, ...extra });
-    await s.fetchToken({ authorizationResponse: await emulator.approve(url) });
-    return s;
-  }
+  const live = eachEmulator(start);
+  const { signIn } = live;
 
   it('oktaProvider({ domain, authorizationServerId }): the endpoints and issuer of that server', () => {
     const p = oktaProvider({
@@ -62,7 +49,7 @@ describe('oktaProvider: what the contract does not see', () => {
   it('fetchToken(): an ID token from the issuer; the refresh token only comes with offline_access', async () => {
     const s = await signIn();
     expect(decodeJwt(s.token!.id_token!)).toMatchObject({
-      iss: emulator.preset.server.issuer,
+      iss: live.emulator.preset.server.issuer,
       aud: CLIENT.clientId,
     });
     expect(s.token?.refresh_token).toEqual(expect.any(String));
@@ -77,7 +64,7 @@ describe('oktaProvider: what the contract does not see', () => {
       const options = { clientId: 'spa', redirectUri: CLIENT.redirectUri, provider };
       const { url, state, codeVerifier } = await new OAuth2Session(options).authorizationUrl();
       const s = new OAuth2Session({ ...options, state, codeVerifier });
-      await s.fetchToken({ authorizationResponse: await emulator.approve(url) });
+      await s.fetchToken({ authorizationResponse: await live.emulator.approve(url) });
       expect((await s.fetch(...userRequest(provider))).status).toBe(200);
       const bare = new URL(url);
       bare.searchParams.delete('code_challenge');
@@ -90,13 +77,15 @@ describe('oktaProvider: what the contract does not see', () => {
 
   it('revokeToken(): without client authentication Okta refuses it', async () => {
     const s = await signIn();
-    const res = await fetch(emulator.preset.server.revocation_endpoint!, {
+    const res = await fetch(live.emulator.preset.server.revocation_endpoint!, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({ token: s.token!.refresh_token! }),
     });
     expect(res.status).toBe(401);
     await s.revokeToken();
-    expect(emulator.http.requests.revoke.at(-1)?.headers.get('authorization')).toMatch(/^Basic /);
+    expect(live.emulator.http.requests.revoke.at(-1)?.headers.get('authorization')).toMatch(
+      /^Basic /,
+    );
   });
 });

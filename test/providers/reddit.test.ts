@@ -5,9 +5,9 @@
  */
 import { InvalidClientError, OAuth2Session } from 'oauth2-session';
 import { reddit, redditProvider, userRequest } from 'oauth2-session/providers';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { REDDIT_USER, startReddit } from '../harness/emulators/reddit.js';
-import { CLIENT, contractEmulator, REGISTERED } from './emulated.js';
+import { CLIENT, contractEmulator, eachEmulator, REGISTERED } from './emulated.js';
 import { presetContract } from './preset-contract.js';
 
 const INSTALLED = { clientId: 'installed-app', redirectUris: [CLIENT.redirectUri] };
@@ -33,14 +33,8 @@ presetContract('reddit (duration=temporary)', {
 });
 
 describe('redditProvider: what the contract does not see', () => {
-  let emulator: Awaited<ReturnType<typeof start>>;
-  beforeEach(async () => {
-    emulator = await start();
-  });
-  afterEach(() => emulator.close());
-
-  const session = (extra: Record<string, unknown> = {}) =>
-    new OAuth2Session({ ...CLIENT, provider: emulator.preset, ...extra });
+  const live = eachEmulator(start);
+  const { session } = live;
 
   it('authorizationUrl(): duration=permanent by default, the option otherwise', async () => {
     const { url } = await session().authorizationUrl();
@@ -52,19 +46,19 @@ describe('redditProvider: what the contract does not see', () => {
   it('every request carries the User-Agent and the token request Basic credentials', async () => {
     const { url, state, codeVerifier } = await session().authorizationUrl();
     const s = session({ state, codeVerifier });
-    await s.fetchToken({ authorizationResponse: await emulator.approve(url) });
-    await s.fetch(...userRequest(emulator.preset));
+    await s.fetchToken({ authorizationResponse: await live.emulator.approve(url) });
+    await s.fetch(...userRequest(live.emulator.preset));
     await s.revokeToken();
     const sent = [
-      ...emulator.http.requests.token,
-      ...emulator.http.requests.me,
-      ...emulator.http.requests.revoke,
+      ...live.emulator.http.requests.token,
+      ...live.emulator.http.requests.me,
+      ...live.emulator.http.requests.revoke,
     ];
     expect(sent.map((r) => r.headers.get('user-agent'))).toEqual(
       Array(3).fill('web:oauth2-session:v0.1'),
     );
-    expect(emulator.http.requests.token[0]?.headers.get('authorization')).toMatch(/^Basic /);
-    expect(emulator.http.requests.token[0]?.form.has('client_secret')).toBe(false);
+    expect(live.emulator.http.requests.token[0]?.headers.get('authorization')).toMatch(/^Basic /);
+    expect(live.emulator.http.requests.token[0]?.form.has('client_secret')).toBe(false);
   });
 
   it('without the User-Agent (node fetch default) Reddit throttles: 429', async () => {
@@ -73,10 +67,10 @@ describe('redditProvider: what the contract does not see', () => {
       ...CLIENT,
       state,
       codeVerifier,
-      server: emulator.preset.server,
+      server: live.emulator.preset.server,
     });
     await expect(
-      plain.fetchToken({ authorizationResponse: await emulator.approve(url) }),
+      plain.fetchToken({ authorizationResponse: await live.emulator.approve(url) }),
     ).rejects.toMatchObject({
       status: 429,
     });
@@ -86,22 +80,22 @@ describe('redditProvider: what the contract does not see', () => {
     const options = {
       clientId: INSTALLED.clientId,
       redirectUri: CLIENT.redirectUri,
-      provider: emulator.preset,
+      provider: live.emulator.preset,
     };
     const { url, state, codeVerifier } = await new OAuth2Session(options).authorizationUrl();
     const s = new OAuth2Session({ ...options, state, codeVerifier });
-    await s.fetchToken({ authorizationResponse: await emulator.approve(url) });
-    const basic = emulator.http.requests.token[0]?.headers.get('authorization') ?? '';
+    await s.fetchToken({ authorizationResponse: await live.emulator.approve(url) });
+    const basic = live.emulator.http.requests.token[0]?.headers.get('authorization') ?? '';
     expect(Buffer.from(basic.replace('Basic ', ''), 'base64').toString()).toBe('installed-app:');
-    expect(emulator.http.requests.token[0]?.form.has('client_id')).toBe(false);
-    expect((await s.fetch(...userRequest(emulator.preset))).status).toBe(200);
+    expect(live.emulator.http.requests.token[0]?.form.has('client_id')).toBe(false);
+    expect((await s.fetch(...userRequest(live.emulator.preset))).status).toBe(200);
   });
 
   it('bad client credentials: the 401 whose error is a number is InvalidClientError', async () => {
     const { url, state, codeVerifier } = await session().authorizationUrl();
     const s = session({ state, codeVerifier, clientSecret: 'wrong' });
     const e = await s
-      .fetchToken({ authorizationResponse: await emulator.approve(url) })
+      .fetchToken({ authorizationResponse: await live.emulator.approve(url) })
       .catch((x: unknown) => x);
     expect(e).toBeInstanceOf(InvalidClientError);
     expect(e).toMatchObject({ status: 401, errorDescription: 'Unauthorized' });
@@ -110,11 +104,11 @@ describe('redditProvider: what the contract does not see', () => {
   it('refreshToken(): Reddit answers no new refresh token; the session keeps its own', async () => {
     const { url, state, codeVerifier } = await session().authorizationUrl();
     const s = session({ state, codeVerifier });
-    const first = await s.fetchToken({ authorizationResponse: await emulator.approve(url) });
+    const first = await s.fetchToken({ authorizationResponse: await live.emulator.approve(url) });
     const renewed = await s.refreshToken();
     expect(renewed.refresh_token).toBe(first.refresh_token);
     expect(renewed.token_type).toBe('bearer');
     await s.refreshToken();
-    expect(emulator.http.counts.token).toBe(3);
+    expect(live.emulator.http.counts.token).toBe(3);
   });
 });

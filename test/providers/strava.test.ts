@@ -5,9 +5,9 @@
  */
 import { InvalidClientError, InvalidGrantError, OAuth2Session } from 'oauth2-session';
 import { strava, stravaProvider, userRequest } from 'oauth2-session/providers';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { STRAVA_ATHLETE, startStrava } from '../harness/emulators/strava.js';
-import { CLIENT, contractEmulator, REGISTERED } from './emulated.js';
+import { CLIENT, contractEmulator, eachEmulator, REGISTERED } from './emulated.js';
 import { presetContract } from './preset-contract.js';
 
 async function start(accessTokenSeconds?: number) {
@@ -23,18 +23,12 @@ async function start(accessTokenSeconds?: number) {
 presetContract('strava', { preset: strava, refresh: true, pkce: false, start: () => start(3000) });
 
 describe('stravaProvider: what the contract does not see', () => {
-  let emulator: Awaited<ReturnType<typeof start>>;
-  beforeEach(async () => {
-    emulator = await start();
-  });
-  afterEach(() => emulator.close());
-
-  const session = (extra: Record<string, unknown> = {}) =>
-    new OAuth2Session({ ...CLIENT, provider: emulator.preset, ...extra });
+  const live = eachEmulator(start);
+  const { session } = live;
 
   async function signIn(scope?: string[]) {
     const { url, state, codeVerifier } = await session({ scope }).authorizationUrl();
-    const callback = await emulator.approve(url);
+    const callback = await live.emulator.approve(url);
     const s = session({ state, codeVerifier, scope });
     await s.fetchToken({ authorizationResponse: callback });
     return { s, url, callback };
@@ -50,7 +44,7 @@ describe('stravaProvider: what the contract does not see', () => {
   it('a space-separated scope (a session without the preset) is refused by Strava', async () => {
     const plain = new OAuth2Session({
       ...CLIENT,
-      server: emulator.preset.server,
+      server: live.emulator.preset.server,
       scope: ['read', 'activity:read'],
     });
     const { url } = await plain.authorizationUrl();
@@ -65,8 +59,12 @@ describe('stravaProvider: what the contract does not see', () => {
     const { s } = await signIn();
     expect(s.token?.athlete).toEqual(STRAVA_ATHLETE);
     expect(s.token?.expires_at).toEqual(expect.any(Number));
-    expect(emulator.http.requests.token[0]?.form.get('client_secret')).toBe(CLIENT.clientSecret);
-    expect(await (await s.fetch(...userRequest(emulator.preset))).json()).toEqual(STRAVA_ATHLETE);
+    expect(live.emulator.http.requests.token[0]?.form.get('client_secret')).toBe(
+      CLIENT.clientSecret,
+    );
+    expect(await (await s.fetch(...userRequest(live.emulator.preset))).json()).toEqual(
+      STRAVA_ATHLETE,
+    );
   });
 
   it('refreshToken(): with hours left, Strava answers the same access token; a superseded refresh token is refused', async () => {
@@ -75,7 +73,7 @@ describe('stravaProvider: what the contract does not see', () => {
     const same = await s.refreshToken();
     expect(same.access_token).toBe(first.access_token);
     expect(same.athlete).toBeUndefined();
-    emulator.authority.now = () => Date.now() + 5.5 * 3600 * 1000;
+    live.emulator.authority.now = () => Date.now() + 5.5 * 3600 * 1000;
     const renewed = await s.refreshToken();
     expect(renewed.access_token).not.toBe(first.access_token);
     expect(renewed.refresh_token).not.toBe(first.refresh_token);
@@ -90,7 +88,7 @@ describe('stravaProvider: what the contract does not see', () => {
     const { url, state, codeVerifier } = await session().authorizationUrl();
     const wrong = session({ state, codeVerifier, clientSecret: 'wrong' });
     await expect(
-      wrong.fetchToken({ authorizationResponse: await emulator.approve(url) }),
+      wrong.fetchToken({ authorizationResponse: await live.emulator.approve(url) }),
     ).rejects.toBeInstanceOf(InvalidClientError);
   });
 
@@ -98,7 +96,7 @@ describe('stravaProvider: what the contract does not see', () => {
     const { s } = await signIn();
     const token = s.token!;
     await s.revokeToken();
-    const sent = emulator.http.requests.deauthorize[0]!;
+    const sent = live.emulator.http.requests.deauthorize[0]!;
     expect([...sent.form.keys()]).toEqual(['access_token']);
     expect(sent.form.get('access_token')).toBe(token.access_token);
   });

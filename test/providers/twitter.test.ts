@@ -5,9 +5,9 @@
  */
 import { InvalidClientError, InvalidGrantError, OAuth2Session } from 'oauth2-session';
 import { twitter, twitterProvider, userRequest } from 'oauth2-session/providers';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startTwitter, X_USER } from '../harness/emulators/twitter.js';
-import { CLIENT, contractEmulator, REGISTERED } from './emulated.js';
+import { CLIENT, contractEmulator, eachEmulator, REGISTERED } from './emulated.js';
 import { presetContract } from './preset-contract.js';
 
 const PUBLIC = { clientId: 'x-public-app', redirectUris: [CLIENT.redirectUri] };
@@ -22,18 +22,12 @@ async function start() {
 presetContract('twitter', { preset: twitter, refresh: true, start });
 
 describe('twitterProvider: what the contract does not see', () => {
-  let emulator: Awaited<ReturnType<typeof start>>;
-  beforeEach(async () => {
-    emulator = await start();
-  });
-  afterEach(() => emulator.close());
-
-  const session = (extra: Record<string, unknown> = {}) =>
-    new OAuth2Session({ ...CLIENT, provider: emulator.preset, ...extra });
+  const live = eachEmulator(start);
+  const { session } = live;
 
   async function callback(extra: Record<string, unknown> = {}) {
     const { url, state, codeVerifier } = await session(extra).authorizationUrl();
-    return { url: await emulator.approve(url), state, codeVerifier };
+    return { url: await live.emulator.approve(url), state, codeVerifier };
   }
 
   async function signIn(extra: Record<string, unknown> = {}) {
@@ -55,7 +49,7 @@ describe('twitterProvider: what the contract does not see', () => {
 
   it('a confidential client authenticates by Basic; X refuses its secret in the body', async () => {
     const s = await signIn();
-    const sent = emulator.http.requests.token[0]!;
+    const sent = live.emulator.http.requests.token[0]!;
     expect(sent.headers.get('authorization')).toMatch(/^Basic /);
     expect(sent.form.has('client_secret')).toBe(false);
     const { url, state, codeVerifier } = await callback();
@@ -68,14 +62,14 @@ describe('twitterProvider: what the contract does not see', () => {
 
   it('a public client signs in with its id and PKCE alone', async () => {
     const options = { clientId: PUBLIC.clientId, redirectUri: CLIENT.redirectUri };
-    const provider = emulator.preset;
+    const provider = live.emulator.preset;
     const { url, state, codeVerifier } = await new OAuth2Session({
       ...options,
       provider,
     }).authorizationUrl();
     const s = new OAuth2Session({ ...options, provider, state, codeVerifier });
-    await s.fetchToken({ authorizationResponse: await emulator.approve(url) });
-    const sent = emulator.http.requests.token[0]!;
+    await s.fetchToken({ authorizationResponse: await live.emulator.approve(url) });
+    const sent = live.emulator.http.requests.token[0]!;
     expect(sent.headers.has('authorization')).toBe(false);
     expect(sent.form.get('client_id')).toBe(PUBLIC.clientId);
     await s.refreshToken();
@@ -84,7 +78,7 @@ describe('twitterProvider: what the contract does not see', () => {
 
   it('PKCE is required: an authorization URL without a challenge is refused', async () => {
     const { url } = await session({ pkce: false }).authorizationUrl();
-    await expect(emulator.approve(url)).rejects.toThrow(/answered 400/);
+    await expect(live.emulator.approve(url)).rejects.toThrow(/answered 400/);
   });
 
   it("X's invalid_request for a used code is an InvalidGrantError", async () => {
@@ -101,14 +95,14 @@ describe('twitterProvider: what the contract does not see', () => {
   it('without offline.access there is no refresh token', async () => {
     const s = await signIn({ scope: ['tweet.read', 'users.read'] });
     expect(s.token?.refresh_token).toBeUndefined();
-    expect((await s.fetch(...userRequest(emulator.preset))).status).toBe(200);
+    expect((await s.fetch(...userRequest(live.emulator.preset))).status).toBe(200);
   });
 
   it('revokeToken(): the refresh token, hinted, with the client’s Basic credentials', async () => {
     const s = await signIn();
     const refresh = s.token!.refresh_token;
     await s.revokeToken();
-    const sent = emulator.http.requests.revoke[0]!;
+    const sent = live.emulator.http.requests.revoke[0]!;
     expect(sent.form.get('token')).toBe(refresh);
     expect(sent.form.get('token_type_hint')).toBe('refresh_token');
     expect(sent.headers.get('authorization')).toMatch(/^Basic /);

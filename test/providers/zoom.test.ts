@@ -3,11 +3,11 @@
  * PKCE, scopes on the app, rotating refresh tokens, Zoom's `{"reason", "error"}` errors,
  * revocation, `/v2/users/me`.
  */
-import { InvalidClientError, InvalidGrantError, OAuth2Session } from 'oauth2-session';
+import { InvalidClientError, InvalidGrantError } from 'oauth2-session';
 import { userRequest, zoom, zoomProvider } from 'oauth2-session/providers';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startZoom, ZOOM_USER } from '../harness/emulators/zoom.js';
-import { CLIENT, contractEmulator, REGISTERED } from './emulated.js';
+import { contractEmulator, eachEmulator, REGISTERED } from './emulated.js';
 import { presetContract } from './preset-contract.js';
 
 async function start() {
@@ -20,32 +20,28 @@ async function start() {
 presetContract('zoom', { preset: zoom, refresh: true, start });
 
 describe('zoomProvider: what the contract does not see', () => {
-  let emulator: Awaited<ReturnType<typeof start>>;
-  beforeEach(async () => {
-    emulator = await start();
-  });
-  afterEach(() => emulator.close());
-
-  const session = (extra: Record<string, unknown> = {}) =>
-    new OAuth2Session({ ...CLIENT, provider: emulator.preset, ...extra });
+  const live = eachEmulator(start);
+  const { session } = live;
 
   async function callback() {
     const { url, state, codeVerifier } = await session().authorizationUrl();
-    return { url: await emulator.approve(url), state, codeVerifier };
+    return { url: await live.emulator.approve(url), state, codeVerifier };
   }
 
   it('fetchToken(): Basic credentials, no scope asked for; the scope and api_url of the answer kept', async () => {
     const { url, state, codeVerifier } = await callback();
-    expect(new URL(emulator.http.requests.authorize[0]!.url).searchParams.has('scope')).toBe(false);
+    expect(new URL(live.emulator.http.requests.authorize[0]!.url).searchParams.has('scope')).toBe(
+      false,
+    );
     const s = session({ state, codeVerifier });
     await s.fetchToken({ authorizationResponse: url });
-    const sent = emulator.http.requests.token[0]!;
+    const sent = live.emulator.http.requests.token[0]!;
     expect(sent.headers.get('authorization')).toMatch(/^Basic /);
     expect(sent.form.has('client_secret')).toBe(false);
     expect(s.token).toMatchObject({
       token_type: 'bearer',
       scope: ['user:read:user'],
-      api_url: emulator.http.origin,
+      api_url: live.emulator.http.origin,
     });
   });
 
@@ -79,10 +75,10 @@ describe('zoomProvider: what the contract does not see', () => {
     await s.fetchToken({ authorizationResponse: url });
     const token = s.token!;
     await s.revokeToken();
-    const sent = emulator.http.requests.revoke[0]!;
+    const sent = live.emulator.http.requests.revoke[0]!;
     expect(sent.form.get('token')).toBe(token.refresh_token);
     expect(sent.headers.get('authorization')).toMatch(/^Basic /);
-    const stale = await session({ token }).fetch(...userRequest(emulator.preset));
+    const stale = await session({ token }).fetch(...userRequest(live.emulator.preset));
     expect(stale.status).toBe(401);
     expect(await stale.json()).toEqual({ code: 124, message: 'Invalid access token.' });
   });
