@@ -44,6 +44,7 @@ export default defineConfig({
       'test/core/transport-abort.test.ts',
       'test/core/transport-redirects.test.ts',
       'test/web/express.test.ts',
+      'test/web/fastify.test.ts',
       'test/web/hono.test.ts',
       'test/web/logout-revocation.test.ts',
       'test/web/redis-store.test.ts',
