@@ -13,12 +13,11 @@ export type Sha256 = (data: Uint8Array) => Uint8Array | Promise<Uint8Array>;
 export const webSha256: Sha256 = async (data) =>
   new Uint8Array(await crypto.subtle.digest('SHA-256', data as Uint8Array<ArrayBuffer>));
 
-let preferred: Sha256 = webSha256;
-
-/** @internal The SHA-256 digest of `data` with the installed implementation. */
-export async function sha256(data: Uint8Array): Promise<Uint8Array> {
-  return preferred(data);
-}
+/**
+ * @internal The installed SHA-256 (a live binding: {@link installSha256} replaces it); await
+ * its answer, which may or may not be a promise.
+ */
+export let sha256: Sha256 = webSha256;
 
 /**
  * Makes `implementation` the library's SHA-256 from now on. Only a runtime's entry calls it.
@@ -26,5 +25,5 @@ export async function sha256(data: Uint8Array): Promise<Uint8Array> {
  * @internal
  */
 export function installSha256(implementation: Sha256): void {
-  preferred = implementation;
+  sha256 = implementation;
 }
