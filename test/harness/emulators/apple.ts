@@ -79,7 +79,7 @@ function formPost(target: URL): Reply {
  */
 export async function startApple(clients: readonly EmulatedClient[], key: AppleEmulatorOptions) {
   const authority = new Authority({ clients, accessTokenSeconds: 3600, refreshTokens: 'omit' });
-  const { jwks, sign } = await idTokenSigner('apple-emulator-1');
+  const { jwks, sign, signFor } = await idTokenSigner('apple-emulator-1');
   const seen = new Set<string>();
   let issuer = '';
 
@@ -105,13 +105,7 @@ export async function startApple(clients: readonly EmulatedClient[], key: AppleE
     }
   };
 
-  const idToken = (grant: Grant) =>
-    sign({
-      iss: issuer,
-      aud: grant.clientId,
-      ...APPLE_USER,
-      ...(grant.extras['nonce'] ? { nonce: grant.extras['nonce'] } : {}),
-    });
+  const idToken = (grant: Grant) => signFor(grant, { iss: issuer, ...APPLE_USER });
 
   const token = async (req: EmulatorRequest) => {
     const found = await client(req);

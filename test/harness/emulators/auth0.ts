@@ -66,7 +66,7 @@ export async function startAuth0(
     accessTokenSeconds: 86400,
     refreshTokens: options.rotation ? 'rotate' : 'reuse',
   });
-  const { jwks, sign } = await idTokenSigner('auth0-emulator-1');
+  const { jwks, signFor } = await idTokenSigner('auth0-emulator-1');
   /** Refresh tokens revoked one by one: the access tokens of their grant stay valid. */
   const revoked = new Set<string>();
   let issuer = '';
@@ -76,11 +76,9 @@ export async function startAuth0(
     if (!grant.scope.includes('offline_access')) delete answer['refresh_token'];
     answer['scope'] = grant.scope.join(' ');
     if (grant.scope.includes('openid'))
-      answer['id_token'] = await sign({
+      answer['id_token'] = await signFor(grant, {
         iss: issuer,
         sub: AUTH0_USER.sub,
-        aud: grant.clientId,
-        ...(grant.extras['nonce'] ? { nonce: grant.extras['nonce'] } : {}),
       });
     return json(200, answer);
   };

@@ -69,18 +69,16 @@ export async function startCognito(
     accessTokenSeconds: 3600,
     refreshTokens: options.rotation ? 'rotate' : 'omit',
   });
-  const { jwks, sign } = await idTokenSigner('cognito-emulator-1');
+  const { jwks, signFor } = await idTokenSigner('cognito-emulator-1');
   let issuer = '';
 
   const issued = async (grant: Grant, tokens: object) =>
     json(200, {
-      id_token: await sign({
+      id_token: await signFor(grant, {
         iss: issuer,
         sub: COGNITO_USER.sub,
-        aud: grant.clientId,
         token_use: 'id',
         'cognito:username': COGNITO_USER.username,
-        ...(grant.extras['nonce'] ? { nonce: grant.extras['nonce'] } : {}),
       }),
       ...tokens,
       token_type: 'Bearer',

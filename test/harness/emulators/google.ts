@@ -69,20 +69,18 @@ export async function startGoogle(clients: readonly EmulatedClient[]) {
     refreshTokens: 'omit',
     tokenPrefix: 'ya29.',
   });
-  const { jwks, sign } = await idTokenSigner('google-emulator-1');
+  const { jwks, signFor } = await idTokenSigner('google-emulator-1');
   /** The clients each user has approved once (a later approval is no consent). */
   const consented = new Set<string>();
   let origin = '';
 
   const idToken = (grant: Grant) =>
-    sign({
+    signFor(grant, {
       iss: origin,
       azp: grant.clientId,
-      aud: grant.clientId,
       sub: GOOGLE_USER.sub,
       email: GOOGLE_USER.email,
       email_verified: true,
-      ...(grant.extras['nonce'] ? { nonce: grant.extras['nonce'] } : {}),
       ...(grant.extras['hd'] ? { hd: grant.extras['hd'] } : {}),
     });
 

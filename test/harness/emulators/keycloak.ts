@@ -56,7 +56,7 @@ export async function startKeycloak(clients: readonly EmulatedClient[], realm: s
   const authority = new Authority({ clients, accessTokenSeconds: 300, refreshTokens: 'rotate' });
   const path = `/realms/${realm}`;
   const oidc = `${path}/protocol/openid-connect`;
-  const { jwks, sign } = await idTokenSigner('keycloak-emulator-1');
+  const { jwks, signFor } = await idTokenSigner('keycloak-emulator-1');
   const sessions = new Map<number, string>();
   let issuer = '';
 
@@ -70,13 +70,11 @@ export async function startKeycloak(clients: readonly EmulatedClient[], realm: s
       token_type: 'Bearer',
       ...(openid
         ? {
-            id_token: await sign({
+            id_token: await signFor(grant, {
               iss: issuer,
               sub: KEYCLOAK_USER.sub,
-              aud: grant.clientId,
               azp: grant.clientId,
               sid: session,
-              ...(grant.extras['nonce'] ? { nonce: grant.extras['nonce'] } : {}),
             }),
           }
         : {}),

@@ -82,14 +82,13 @@ export async function startLinkedIn(
     accessTokenSeconds: SIXTY_DAYS,
     refreshTokens: options.refreshTokens ? 'reuse' : false,
   });
-  const { jwks, sign } = await idTokenSigner('linkedin-emulator-1');
+  const { jwks, signFor } = await idTokenSigner('linkedin-emulator-1');
   let origin = '';
 
   const idToken = (grant: Grant) => {
     const { sub, email, email_verified, name, given_name, family_name, picture } = LINKEDIN_USER;
-    return sign({
+    return signFor(grant, {
       iss: `${origin}/oauth`,
-      aud: grant.clientId,
       sub,
       email,
       email_verified,
@@ -98,7 +97,6 @@ export async function startLinkedIn(
       family_name,
       picture,
       locale: 'en_US',
-      ...(grant.extras['nonce'] ? { nonce: grant.extras['nonce'] } : {}),
     });
   };
 

@@ -104,7 +104,7 @@ const BAD_CODE: Readonly<Record<string, [number, string]>> = {
  */
 export async function startMicrosoft(clients: readonly EmulatedClient[]) {
   const authority = new Authority({ clients, accessTokenSeconds: 4296, refreshTokens: 'rotate' });
-  const { jwks, sign } = await idTokenSigner('microsoft-emulator-1');
+  const { jwks, signFor } = await idTokenSigner('microsoft-emulator-1');
   let origin = '';
 
   const tenants = new Set([
@@ -119,16 +119,14 @@ export async function startMicrosoft(clients: readonly EmulatedClient[]) {
       : text(400, `AADSTS90002: Tenant '${req.params['tenant']}' not found.`);
 
   const idToken = (grant: Grant) =>
-    sign({
+    signFor(grant, {
       ver: '2.0',
       iss: `${origin}/${MICROSOFT_TENANT.id}/v2.0`,
-      aud: grant.clientId,
       sub: SUB,
       tid: MICROSOFT_TENANT.id,
       oid: MICROSOFT_USER.id,
       name: MICROSOFT_USER.displayName,
       preferred_username: MICROSOFT_USER.userPrincipalName,
-      ...(grant.extras['nonce'] ? { nonce: grant.extras['nonce'] } : {}),
     });
 
   const issued = async (grant: Grant, tokens: object) =>

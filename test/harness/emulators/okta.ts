@@ -69,7 +69,7 @@ export async function startOkta(
     refreshTokens: options.rotation ? 'rotate' : 'reuse',
   });
   const server = `/oauth2/${options.authorizationServerId ?? 'default'}`;
-  const { jwks, sign } = await idTokenSigner('okta-emulator-1');
+  const { jwks, signFor } = await idTokenSigner('okta-emulator-1');
   let issuer = '';
 
   const issued = async (grant: Grant, tokens: { refresh_token?: string | undefined }) => {
@@ -78,11 +78,9 @@ export async function startOkta(
     if (!grant.scope.includes('offline_access')) delete answer['refresh_token'];
     answer['scope'] = grant.scope.join(' ');
     if (grant.scope.includes('openid'))
-      answer['id_token'] = await sign({
+      answer['id_token'] = await signFor(grant, {
         iss: issuer,
         sub: OKTA_USER.sub,
-        aud: grant.clientId,
-        ...(grant.extras['nonce'] ? { nonce: grant.extras['nonce'] } : {}),
       });
     return json(200, answer);
   };

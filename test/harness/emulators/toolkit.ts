@@ -4,6 +4,7 @@
  * {@link authorize}, {@link verifyPkce}).
  */
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
+import type { Grant } from './authority.js';
 
 export * from './authority.js';
 export * from './server.js';
@@ -12,8 +13,8 @@ export * from './server.js';
 let rsaPair: ReturnType<typeof generateKeyPair> | undefined;
 
 /**
- * An OpenID provider's signing side for an emulator: its JWK Set and an RS256 ID token signer
- * (`iat` now, `exp` in an hour).
+ * An OpenID provider's signing side for an emulator: its JWK Set, an RS256 ID token signer
+ * (`iat` now, `exp` in an hour), and the same for a grant (`signFor`).
  *
  * @example
  * ```ts
@@ -33,5 +34,13 @@ export async function idTokenSigner(kid: string) {
     })
       .setProtectedHeader({ alg: 'RS256', kid })
       .sign(privateKey);
-  return { jwks: { keys: [jwk] }, sign };
+  /**
+   * An ID token for `grant`: `aud` its client, and its authorization request's `nonce` when it
+   * had one (OpenID Connect Core 3.1.3.7 and 3.1.2.1), besides `claims`.
+   */
+  const signFor = (grant: Grant, claims: JWTPayload) => {
+    const nonce = grant.extras['nonce'];
+    return sign({ ...claims, aud: grant.clientId, ...(nonce ? { nonce } : {}) });
+  };
+  return { jwks: { keys: [jwk] }, sign, signFor };
 }

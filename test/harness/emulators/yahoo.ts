@@ -49,7 +49,7 @@ export const YAHOO_USER = {
  */
 export async function startYahoo(clients: readonly EmulatedClient[]) {
   const authority = new Authority({ clients, accessTokenSeconds: 3600, refreshTokens: 'reuse' });
-  const { jwks, sign } = await idTokenSigner('yahoo-emulator-1');
+  const { jwks, signFor } = await idTokenSigner('yahoo-emulator-1');
   let issuer = '';
 
   const issued = async (grant: Grant, tokens: object) =>
@@ -59,12 +59,7 @@ export async function startYahoo(clients: readonly EmulatedClient[]) {
       xoauth_yahoo_guid: YAHOO_USER.sub,
       ...(grant.scope.includes('openid')
         ? {
-            id_token: await sign({
-              iss: issuer,
-              sub: YAHOO_USER.sub,
-              aud: grant.clientId,
-              ...(grant.extras['nonce'] ? { nonce: grant.extras['nonce'] } : {}),
-            }),
+            id_token: await signFor(grant, { iss: issuer, sub: YAHOO_USER.sub }),
           }
         : {}),
     });
