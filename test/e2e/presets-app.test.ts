@@ -40,7 +40,7 @@ import {
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readConfig } from '../../examples/github/config.js';
 import { start as startExpress } from '../../examples/github/express.js';
-import { PRESET_IDS } from '../../examples/github/presets.js';
+import { PRESET_IDS, presetById } from '../../examples/github/presets.js';
 import { startFailure } from '../../examples/github/server.js';
 import { ATLASSIAN_USER, startAtlassian } from '../harness/emulators/atlassian.js';
 import { AUTH0_USER, startAuth0 } from '../harness/emulators/auth0.js';
@@ -715,6 +715,53 @@ describe('example app: OAUTH_PROVIDER at start-up', () => {
       expect.objectContaining({ code: 'ERR_CLIENT_ID_REQUIRED' }),
     );
     expect(readConfig({ OAUTH_PROVIDER: 'github' }).preset).toBe('github');
+  });
+
+  test('presetById: OAUTH_ISSUER as a bare tenant, domain or host gives the real provider its endpoints', () => {
+    const place = { userAgent: 'test' };
+    expect(presetById('okta', { ...place, tenant: 'dev-1.okta.com' }).server.issuer).toBe(
+      'https://dev-1.okta.com/oauth2/default',
+    );
+    expect(
+      presetById('okta', { ...place, tenant: 'https://id.acme.example/oauth2/aus1' }).server
+        .token_endpoint,
+    ).toBe('https://id.acme.example/oauth2/aus1/v1/token');
+    expect(presetById('auth0', { ...place, tenant: 'acme.us.auth0.com' }).server.issuer).toBe(
+      'https://acme.us.auth0.com/',
+    );
+    expect(
+      presetById('microsoft', { ...place, tenant: 'consumers' }).server.authorization_endpoint,
+    ).toBe('https://login.microsoftonline.com/consumers/oauth2/v2.0/authorize');
+    expect(
+      presetById('salesforce', { ...place, tenant: 'acme.my.salesforce.com' }).server
+        .token_endpoint,
+    ).toBe('https://acme.my.salesforce.com/services/oauth2/token');
+    expect(() =>
+      presetById('cognito', {
+        ...place,
+        tenant: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_X',
+      }),
+    ).toThrow(/OAUTH_PROVIDER=cognito needs OAUTH_AUTHORIZE_URL/);
+    const pool = presetById('cognito', {
+      ...place,
+      tenant: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_X',
+      authorizeUrl: 'https://acme.auth.eu-west-1.amazoncognito.com/oauth2/authorize',
+    });
+    expect(pool.server.issuer).toBe('https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_X');
+    expect(pool.server.token_endpoint).toBe(
+      'https://acme.auth.eu-west-1.amazoncognito.com/oauth2/token',
+    );
+  });
+
+  test('presetById: without any URL, the preset as shipped (no loopback, every endpoint https)', () => {
+    for (const id of PRESET_IDS.filter(
+      (i) => !['apple', 'okta', 'auth0', 'keycloak', 'cognito'].includes(i),
+    )) {
+      const preset = presetById(id, { userAgent: 'test' });
+      expect(preset.id).toBe(id);
+      expect(new URL(preset.server.authorization_endpoint!).protocol, id).toBe('https:');
+      expect(new URL(preset.server.token_endpoint!).protocol, id).toBe('https:');
+    }
   });
 
   test('start: OAUTH_PROVIDER=apple is refused at start-up with the reason', async () => {
