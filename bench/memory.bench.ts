@@ -5,7 +5,10 @@
  * removed, a session map) grows here with the work it has done; a bounded one stays flat.
  *
  * The app runs as `npm start` runs it (built, plain `node`, sealed-cookie sessions) against the
- * dev provider (auto-approve) in another process. Run alone: `npx tsx bench/memory.bench.ts`.
+ * dev provider (auto-approve) in another process. It runs with `--trace-gc`, so the table also
+ * shows the live heap after V8's last full collection at each point: RSS includes the heap V8
+ * has grown and not given back, the live heap only what the app still holds.
+ * Run alone: `npx tsx bench/memory.bench.ts`.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -42,6 +45,23 @@ function rssMb(pid: number): number {
   return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' })) / 1024;
 }
 
+/** Follows `--trace-gc` output: the heap in MB after the latest full (mark-compact) collection. */
+class LiveHeap {
+  #rest = '';
+  latest = Number.NaN;
+
+  read(text: string): void {
+    const lines = (this.#rest + text).split('\n');
+    this.#rest = lines.pop() ?? '';
+    for (const line of lines) {
+      const after = /Mark-Compact [\d.]+ \([\d.]+\) -> ([\d.]+) \(/.exec(line)?.[1];
+      if (after) this.latest = Number(after);
+    }
+  }
+}
+
+const mb = (value: number) => `${value.toFixed(1)} MB`;
+
 /** Logins in batches (each a fresh user), so no single measurement holds every latency. */
 async function logins(origin: string, total: number): Promise<void> {
   for (let done = 0; done < total; done += 1_000) {
@@ -69,8 +89,9 @@ export async function run(): Promise<BenchTable> {
   };
   const provider = await spawnNode('provider', { DEV_CLIENTS: JSON.stringify([client]) });
   let app: ChildServer | undefined;
+  const heap = new LiveHeap();
   try {
-    app = await spawnExample('express', {
+    const env = {
       PORT: String(port),
       OAUTH_CLIENT_ID: client.clientId,
       OAUTH_CLIENT_SECRET: clientSecret,
@@ -79,22 +100,27 @@ export async function run(): Promise<BenchTable> {
       OAUTH_USER_URL: `${provider.url}/user`,
       SESSION_SECRET: randomBytes(32).toString('base64url'),
       SESSION_STORE: 'cookie',
-    });
+    };
+    app = await spawnExample('express', env, ['--trace-gc'], (text) => heap.read(text));
     const started = rssMb(app.pid);
     await logins(app.url, SETTINGS.settleLogins);
     const settled = rssMb(app.pid);
+    const settledHeap = heap.latest;
     await logins(app.url, SETTINGS.logins - SETTINGS.settleLogins);
     const afterLogins = rssMb(app.pid);
     await profiles(app.url, SETTINGS.profile);
     const after = rssMb(app.pid);
+    const afterHeap = heap.latest;
     const { logins: n, profile: m, settleLogins: k } = SETTINGS;
     return {
       title: 'memory: the Express example app (sealed cookies) under sustained load',
       rows: [
-        info('RSS at start', `${started.toFixed(1)} MB`),
-        info(`RSS after ${k.toLocaleString('en-US')} logins`, `${settled.toFixed(1)} MB`),
-        info(`RSS after ${n.toLocaleString('en-US')} logins`, `${afterLogins.toFixed(1)} MB`),
-        info(`RSS after ${m.toLocaleString('en-US')} /profile more`, `${after.toFixed(1)} MB`),
+        info('RSS at start', mb(started)),
+        info(`RSS after ${k.toLocaleString('en-US')} logins`, mb(settled)),
+        info(`RSS after ${n.toLocaleString('en-US')} logins`, mb(afterLogins)),
+        info(`RSS after ${m.toLocaleString('en-US')} /profile more`, mb(after)),
+        info(`live heap after full GC, ${k.toLocaleString('en-US')} logins`, mb(settledHeap)),
+        info('live heap after full GC, at the end', mb(afterHeap)),
         atMost(
           `RSS growth since the first ${k.toLocaleString('en-US')} logins`,
           after - settled,
@@ -105,6 +131,7 @@ export async function run(): Promise<BenchTable> {
       notes: [
         `${SETTINGS.concurrency} virtual users; logins in batches of 1,000, /profile in batches of 5,000`,
         'RSS read from the operating system (VmRSS), so it includes what V8 has not returned yet',
+        'live heap: the app run with --trace-gc, the size after its latest mark-compact',
       ],
     };
   } finally {

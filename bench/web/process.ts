@@ -27,6 +27,8 @@ export function spawnServer(
   args: readonly string[],
   env: Record<string, string>,
   cwd?: string,
+  /** Gets every chunk the child writes on stdout, before and after it listens. */
+  onOutput?: (text: string) => void,
 ): Promise<ChildServer> {
   const child = spawn(command, args, {
     cwd,
@@ -41,15 +43,18 @@ export function spawnServer(
     });
   return new Promise((resolve, reject) => {
     let out = '';
+    let url: string | undefined;
     const fail = (why: string) => {
       clearTimeout(timer);
       void close().then(() => reject(new Error(`${name} ${why}`)));
     };
     const timer = setTimeout(() => fail(`did not start in ${STARTUP_MS / 1000} s`), STARTUP_MS);
+    if (onOutput) child.stdout?.on('data', (chunk: Buffer) => onOutput(chunk.toString('utf8')));
     child.stdout?.on('data', (chunk: Buffer) => {
+      if (url) return;
       out += chunk.toString('utf8');
       const found = /listening (http:\/\/[^\s]+)|open (http:\/\/[^\s]+?)\/ to log in/.exec(out);
-      const url = found?.[1] ?? found?.[2];
+      url = found?.[1] ?? found?.[2];
       if (!url) return;
       clearTimeout(timer);
       child.removeAllListeners('exit');

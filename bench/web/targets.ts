@@ -27,7 +27,16 @@ export function buildExample(): void {
   if (built.status !== 0) throw new Error(`npm run build:example failed: ${built.stderr}`);
 }
 
-/** The built example app (`express` or `hono`), started with plain node as `npm start` does. */
-export function spawnExample(kind: 'express' | 'hono', env: Record<string, string>) {
-  return spawnServer(kind, process.execPath, [`${builtExamples}${kind}.mjs`], env, repoRoot);
+/**
+ * The built example app (`express` or `hono`), started with plain node as `npm start` does;
+ * `nodeFlags` go before the script, and `onOutput` gets its stdout.
+ */
+export function spawnExample(
+  kind: 'express' | 'hono',
+  env: Record<string, string>,
+  nodeFlags: readonly string[] = [],
+  onOutput?: (text: string) => void,
+) {
+  const args = [...nodeFlags, `${builtExamples}${kind}.mjs`];
+  return spawnServer(kind, process.execPath, args, env, repoRoot, onOutput);
 }
