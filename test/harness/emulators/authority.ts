@@ -442,6 +442,11 @@ export interface GrantAnswers {
   badRefresh(reason: RefreshRefusal): Reply;
   /** Any other `grant_type`. */
   unsupported(grantType: string | null | undefined): Reply;
+  /**
+   * Whether a redeemed code's answer carries a refresh token (one asked for by a scope, such as
+   * `offline_access`); default always, as the authority's options allow.
+   */
+  refreshTokenFor?: ((grant: Grant) => boolean) | undefined;
 }
 
 /**
@@ -474,7 +479,8 @@ export function tokenGrant(
       verifier: fields.get('code_verifier'),
     });
     if (!redeemed.ok) return answers.badCode(redeemed.reason);
-    return answers.issued(redeemed.grant, authority.issueTokens(redeemed.grant));
+    const refresh = answers.refreshTokenFor?.(redeemed.grant) ?? true;
+    return answers.issued(redeemed.grant, authority.issueTokens(redeemed.grant, { refresh }));
   }
   if (grantType === 'refresh_token') {
     const refreshed = authority.refresh(fields.get('refresh_token'), clientId);

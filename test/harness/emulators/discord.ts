@@ -28,6 +28,7 @@ import {
   type Reply,
   route,
   startEmulator,
+  tokenGrant,
 } from './toolkit.js';
 
 /** The signed-in user, as `GET /users/@me` answers them. */
@@ -58,8 +59,8 @@ export async function startDiscord(clients: readonly EmulatedClient[]) {
 
   /** The API reference's rule: without a valid User-Agent, an API request is refused. */
   const api =
-    (handle: (req: EmulatorRequest) => Reply) =>
-    (req: EmulatorRequest): Reply =>
+    (handle: (req: EmulatorRequest) => Reply | Promise<Reply>) =>
+    (req: EmulatorRequest): Reply | Promise<Reply> =>
       DISCORD_UA.test(req.headers.get('user-agent') ?? '')
         ? handle(req)
         : json(400, {
@@ -73,21 +74,12 @@ export async function startDiscord(clients: readonly EmulatedClient[]) {
     const auth = authenticateClient(req, authority, ['client_secret_basic', 'client_secret_post']);
     if (!auth.ok) return oauthError(401, 'invalid_client');
     const f = req.form;
-    if (f.get('grant_type') === 'authorization_code') {
-      const redeemed = authority.redeemCode(f.get('code'), {
-        clientId: auth.client.clientId,
-        redirectUri: f.get('redirect_uri'),
-      });
-      if (!redeemed.ok) return oauthError(400, 'invalid_grant', 'Invalid "code" in request.');
-      return issued(authority.issueTokens(redeemed.grant), redeemed.grant.scope);
-    }
-    if (f.get('grant_type') === 'refresh_token') {
-      const refreshed = authority.refresh(f.get('refresh_token'), auth.client.clientId);
-      if (!refreshed.ok)
-        return oauthError(400, 'invalid_grant', 'Invalid "refresh_token" in request.');
-      return issued(refreshed.tokens, refreshed.grant.scope);
-    }
-    return oauthError(400, 'unsupported_grant_type');
+    return tokenGrant(authority, auth.client.clientId, f, {
+      issued: (grant, tokens) => issued(tokens, grant.scope),
+      badCode: () => oauthError(400, 'invalid_grant', 'Invalid "code" in request.'),
+      badRefresh: () => oauthError(400, 'invalid_grant', 'Invalid "refresh_token" in request.'),
+      unsupported: () => oauthError(400, 'unsupported_grant_type'),
+    });
   };
   const issued = (tokens: object, scope: readonly string[]) =>
     json(200, { ...tokens, token_type: 'Bearer', scope: scope.join(' ') });

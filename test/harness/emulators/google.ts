@@ -31,6 +31,7 @@ import {
   oauthError,
   route,
   startEmulator,
+  tokenGrant,
 } from './toolkit.js';
 
 /** The signed-in user, as `/v1/userinfo` answers them. */
@@ -104,25 +105,16 @@ export async function startGoogle(clients: readonly EmulatedClient[]) {
     const auth = authenticateClient(req, authority, ['client_secret_basic', 'client_secret_post']);
     if (!auth.ok) return oauthError(401, 'invalid_client', 'Unauthorized');
     const f = req.form;
-    if (f.get('grant_type') === 'authorization_code') {
-      const redeemed = authority.redeemCode(f.get('code'), {
-        clientId: auth.client.clientId,
-        redirectUri: f.get('redirect_uri'),
-        verifier: f.get('code_verifier'),
-      });
-      if (!redeemed.ok)
-        return redeemed.reason === 'redirect_mismatch'
+    return tokenGrant(authority, auth.client.clientId, f, {
+      issued,
+      badCode: (reason) =>
+        reason === 'redirect_mismatch'
           ? oauthError(400, 'redirect_uri_mismatch', 'Bad Request')
-          : oauthError(400, 'invalid_grant', 'Bad Request');
-      const grant = redeemed.grant;
-      return issued(grant, authority.issueTokens(grant, { refresh: wantsRefresh(grant) }));
-    }
-    if (f.get('grant_type') === 'refresh_token') {
-      const refreshed = authority.refresh(f.get('refresh_token'), auth.client.clientId);
-      if (!refreshed.ok) return oauthError(400, 'invalid_grant', 'Bad Request');
-      return issued(refreshed.grant, refreshed.tokens);
-    }
-    return oauthError(400, 'unsupported_grant_type', 'Invalid grant_type: ');
+          : oauthError(400, 'invalid_grant', 'Bad Request'),
+      badRefresh: () => oauthError(400, 'invalid_grant', 'Bad Request'),
+      unsupported: () => oauthError(400, 'unsupported_grant_type', 'Invalid grant_type: '),
+      refreshTokenFor: wantsRefresh,
+    });
   };
 
   const revoke = (req: EmulatorRequest) => {

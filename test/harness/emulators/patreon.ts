@@ -22,6 +22,7 @@ import {
   oauthError,
   route,
   startEmulator,
+  tokenGrant,
 } from './toolkit.js';
 
 /** The signed-in user's attributes, as API v2 holds them. */
@@ -60,20 +61,12 @@ export async function startPatreon(clients: readonly EmulatedClient[]) {
     const auth = authenticateClient(req, authority, ['client_secret_post']);
     if (!auth.ok) return oauthError(401, 'invalid_client');
     const f = req.form;
-    if (f.get('grant_type') === 'authorization_code') {
-      const redeemed = authority.redeemCode(f.get('code'), {
-        clientId: auth.client.clientId,
-        redirectUri: f.get('redirect_uri'),
-      });
-      if (!redeemed.ok) return oauthError(400, 'invalid_grant');
-      return issued(redeemed.grant, authority.issueTokens(redeemed.grant));
-    }
-    if (f.get('grant_type') === 'refresh_token') {
-      const refreshed = authority.refresh(f.get('refresh_token'), auth.client.clientId);
-      if (!refreshed.ok) return oauthError(400, 'invalid_grant');
-      return issued(refreshed.grant, refreshed.tokens);
-    }
-    return oauthError(400, 'unsupported_grant_type');
+    return tokenGrant(authority, auth.client.clientId, f, {
+      issued,
+      badCode: () => oauthError(400, 'invalid_grant'),
+      badRefresh: () => oauthError(400, 'invalid_grant'),
+      unsupported: () => oauthError(400, 'unsupported_grant_type'),
+    });
   };
 
   const identity = (req: EmulatorRequest) => {

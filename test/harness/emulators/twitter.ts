@@ -28,6 +28,7 @@ import {
   route,
   startEmulator,
   text,
+  tokenGrant,
 } from './toolkit.js';
 
 /** The signed-in user, as `GET /2/users/me` answers them (in `data`). */
@@ -63,26 +64,16 @@ export async function startTwitter(clients: readonly EmulatedClient[]) {
     const auth = client(req);
     if (!('ok' in auth)) return auth;
     const f = req.form;
-    if (f.get('grant_type') === 'authorization_code') {
-      const redeemed = authority.redeemCode(f.get('code'), {
-        clientId: auth.client.clientId,
-        redirectUri: f.get('redirect_uri'),
-        verifier: f.get('code_verifier'),
-      });
-      if (!redeemed.ok) return oauthError(400, 'invalid_request', BAD_CODE);
-      const { grant } = redeemed;
-      const tokens = authority.issueTokens(grant, {
-        refresh: grant.scope.includes('offline.access'),
-      });
-      return json(200, { token_type: 'bearer', ...tokens, scope: grant.scope.join(' ') });
-    }
-    if (f.get('grant_type') === 'refresh_token') {
-      const refreshed = authority.refresh(f.get('refresh_token'), auth.client.clientId);
-      if (!refreshed.ok) return oauthError(400, 'invalid_request', BAD_TOKEN);
-      const scope = refreshed.grant.scope.join(' ');
-      return json(200, { token_type: 'bearer', ...refreshed.tokens, scope });
-    }
-    return oauthError(400, 'invalid_request', 'Missing required parameter [grant_type].');
+    return tokenGrant(authority, auth.client.clientId, f, {
+      issued: (grant, tokens) =>
+        json(200, { token_type: 'bearer', ...tokens, scope: grant.scope.join(' ') }),
+      badCode: () => oauthError(400, 'invalid_request', BAD_CODE),
+      badRefresh: () => oauthError(400, 'invalid_request', BAD_TOKEN),
+      unsupported: () =>
+        oauthError(400, 'invalid_request', 'Missing required parameter [grant_type].'),
+      // X issues a refresh token for the offline.access scope only.
+      refreshTokenFor: (grant) => grant.scope.includes('offline.access'),
+    });
   };
 
   const revoke = (req: EmulatorRequest) => {
