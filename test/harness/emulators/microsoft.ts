@@ -37,6 +37,7 @@ import {
   route,
   startEmulator,
   text,
+  tokenGrant,
 } from './toolkit.js';
 
 /** The directory the emulator's user belongs to. */
@@ -155,41 +156,32 @@ export async function startMicrosoft(clients: readonly EmulatedClient[]) {
             7000218,
             "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
           );
-    const f = req.form;
-    if (f.get('grant_type') === 'authorization_code') {
-      const redeemed = authority.redeemCode(f.get('code'), {
-        clientId: auth.client.clientId,
-        redirectUri: f.get('redirect_uri'),
-        verifier: f.get('code_verifier'),
-      });
-      if (!redeemed.ok) {
-        const [code, why] = BAD_CODE[redeemed.reason] ?? [
+    return tokenGrant(authority, auth.client.clientId, req.form, {
+      issued,
+      badCode: (reason) => {
+        const [code, why] = BAD_CODE[reason] ?? [
           70008,
           'The provided authorization code or refresh token has expired due to inactivity.',
         ];
         return aadError(400, 'invalid_grant', code, why);
-      }
-      const { grant } = redeemed;
-      const refresh = grant.scope.includes('offline_access');
-      return issued(grant, authority.issueTokens(grant, { refresh }));
-    }
-    if (f.get('grant_type') === 'refresh_token') {
-      const refreshed = authority.refresh(f.get('refresh_token'), auth.client.clientId);
-      if (!refreshed.ok)
-        return aadError(
+      },
+      badRefresh: () =>
+        aadError(
           400,
           'invalid_grant',
           9002313,
           'Invalid request. Request is malformed or invalid.',
-        );
-      return issued(refreshed.grant, refreshed.tokens);
-    }
-    return aadError(
-      400,
-      'unsupported_grant_type',
-      70003,
-      'The app requested an unsupported grant type.',
-    );
+        ),
+      unsupported: () =>
+        aadError(
+          400,
+          'unsupported_grant_type',
+          70003,
+          'The app requested an unsupported grant type.',
+        ),
+      // A refresh token only for the offline_access scope.
+      refreshTokenFor: (grant) => grant.scope.includes('offline_access'),
+    });
   };
 
   /** Graph's answer to a missing or bad token. */
