@@ -106,13 +106,13 @@ export class MemoryReplayGuard implements ReplayGuard {
     // Stryker disable next-line ConditionalExpression: undefined > now is false, so dropping the
     // undefined test changes nothing; the other variants fail the replay guard tests
     if (until !== undefined && until > now) return false;
-    // Stryker disable next-line ConditionalExpression: not equivalent, kept until the code is
-    // fixed: forgetting on every call drops expired ids early (they answer true anyway), and so
-    // sends an id marked again after it expired to the newest end; this code leaves it where it
-    // was first marked and, past the bound, forgets it before ids marked since. Deleting the id
-    // before setting it again makes this variant equivalent. Never forgetting, disabled with it,
-    // fails the bound tests
+    // Stryker disable next-line ConditionalExpression: forgetting on every call drops expired
+    // ids early, and an expired id answers true whether it is held or not; the eviction under it
+    // is bounded by the size test either way. Never forgetting fails the bound tests
     if (this.#used.size >= MEMORY_GUARD_LIMIT) this.#forgetOldest(now);
+    // Deleted before set so that an id marked again goes to the newest end of the Map, the end
+    // forgotten last: left where it was first marked, it would be evicted before ids marked since.
+    this.#used.delete(id);
     this.#used.set(id, now + ttlMs);
     return true;
   }

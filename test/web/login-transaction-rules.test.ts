@@ -86,6 +86,19 @@ describe('MemoryReplayGuard', () => {
     expect(await guard.consume('id-9999', 1_000_000)).toBe(false);
     expect(await guard.consume('id-0', 1_000_000)).toBe(true);
   });
+  it('MemoryReplayGuard.consume (regression: re-marked id kept its first place): an id marked again after it expired is forgotten after the ids marked before that', async () => {
+    let now = NOW_MS;
+    const guard = new MemoryReplayGuard(() => now);
+    expect(await guard.consume('again', 10)).toBe(true);
+    for (let i = 1; i < 9_999; i++) await guard.consume(`earlier-${i}`, 1_000_000);
+    now += 20;
+    expect(await guard.consume('again', 1_000_000)).toBe(true);
+    expect(await guard.consume('newest', 1_000_000)).toBe(true);
+    // At the bound: the one forgotten is the oldest mark (earlier-1), not the re-marked id.
+    expect(await guard.consume('newer', 1_000_000)).toBe(true);
+    expect(await guard.consume('again', 1_000_000)).toBe(false);
+    expect(await guard.consume('earlier-1', 1_000_000)).toBe(true);
+  });
 });
 
 describe('lockReplayGuard', () => {
