@@ -11,6 +11,7 @@
 
 import { misuse } from '../errors.js';
 import { timingSafeEqual } from '../random.js';
+import { sha256 } from '../sha256.js';
 import { BoundedCache } from './bounded-cache.js';
 import {
   type CookieAttributes,
@@ -71,7 +72,7 @@ export const MAX_TRANSACTION_COOKIE_BYTES = 1200;
  */
 export const MAX_TRANSACTION_COOKIES_BYTES =
   MAX_PENDING_TRANSACTIONS * (MAX_TRANSACTION_COOKIE_BYTES + 2);
-/** Cookie names remembered from `begin` for the callback (a digest is a thread-pool round trip). */
+/** Cookie names remembered from `begin` for the callback (on Web Crypto a digest is a thread-pool round trip). */
 const NAME_CACHE_ENTRIES = 1024;
 
 /**
@@ -223,8 +224,8 @@ export class LoginTransactions {
 
   /** `oauth2_tx_` + 128 bits of SHA-256(state): one cookie per transaction, state not shown. */
   async #name(state: string): Promise<string> {
-    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(state));
-    const suffix = encodeBase64url(new Uint8Array(digest).slice(0, 16));
+    const digest = await sha256(new TextEncoder().encode(state));
+    const suffix = encodeBase64url(digest.slice(0, 16));
     return cookieName(NAME_PREFIX + suffix, this.#secure);
   }
 }
