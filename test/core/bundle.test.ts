@@ -33,10 +33,12 @@ describe('core bundle', () => {
   // The budget was 8 kB before the core held one transport for every request (redirects
   // followed hop by hop under the https rule, deadlines over bodies), the endpoint pipeline with
   // its staged hooks, server metadata and strategy values: measured when they landed, the session
-  // alone was 8.75 kB, and 8.7 kB with every error message emptied. 10 kB holds the core to what
-  // those rules cost; the next core feature (DPoP, PAR) needs savings, or a new decision, first.
-  it('index.ts is at most 10 kB minified + gzip', async () => {
+  // alone was 8.75 kB, and 8.7 kB with every error message emptied. 10 kB held the core to what
+  // those rules cost, until the session's refresh log lines (pino-shaped logger, a code that
+  // never carries a server's free text) and the installable SHA-256 took it to 10.1 kB: 10.25 kB
+  // is that decision. The next core feature (DPoP, PAR) needs savings, or a new decision, first.
+  it('index.ts is at most 10.25 kB minified + gzip', async () => {
     const { code } = await bundle('index.ts');
-    expect(gzipSync(code).byteLength).toBeLessThanOrEqual(10_240);
+    expect(gzipSync(code).byteLength).toBeLessThanOrEqual(10_496);
   });
 });
