@@ -37,7 +37,9 @@ export function nodeFetch(): FetchLike {
 }
 
 /** `options` with `fetch` defaulted to {@link nodeFetch}; an explicit `fetch` is kept. */
-export function withNodeDefaults<T extends { fetch?: FetchLike | undefined }>(options: T): T {
+export function withNodeDefaults<T extends object>(
+  options: T & { fetch?: FetchLike | undefined },
+): T {
   return options.fetch ? options : { ...options, fetch: nodeFetch() };
 }
 
