@@ -56,6 +56,9 @@ class Timer implements Deadline {
       this.#expired = true;
       controller.abort(new TimeoutError(`request to ${hostOf(url)} timed out`));
     }, timeoutMs);
+    // A deadline never keeps a process alive by itself (a script that leaves a body unread
+    // would otherwise wait for the timeout to exit); the request's socket does while it lasts.
+    (this.#timer as { unref?: () => void }).unref?.();
     if (!caller) return;
     this.#follow = () => controller.abort(caller.reason);
     if (caller.aborted) this.#follow();
