@@ -1,0 +1,66 @@
+/**
+ * Where a logged-in `/profile` request's time goes: the built example app (as `npm start` runs
+ * it) under `node --cpu-prof`, logged-in virtual users hammering `/profile` against the dev
+ * provider as `bench/web.bench.ts` does, then the sampled time by function.
+ *
+ * `npx tsx bench/web/profile.ts` (Express); `PROFILE_APP=hono` for Hono; `PROFILE_REQUESTS`
+ * requests after a warm-up (default 6000). The profile file stays in a temporary folder whose
+ * path is printed, for Chrome DevTools or `--cpu-prof` viewers.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../test/harness/ports.js';
+import { type CpuProfile, frameShares } from '../lib/cpu-profile.js';
+import { measureProfile } from './driver.js';
+import { buildExample, spawnExample, spawnNode } from './targets.js';
+
+const app = process.env.PROFILE_APP === 'hono' ? 'hono' : 'express';
+const requests = Number(process.env.PROFILE_REQUESTS ?? 6000);
+const concurrency = 8;
+const shown = 30;
+
+const port = await freePort();
+const clientId = 'bench-profile';
+const clientSecret = randomBytes(20).toString('hex');
+buildExample();
+const provider = await spawnNode('provider', {
+  DEV_CLIENTS: JSON.stringify([
+    { clientId, clientSecret, redirectUris: [`http://127.0.0.1:${port}/callback`] },
+  ]),
+});
+const folder = mkdtempSync(join(tmpdir(), 'oauth2-session-profile-'));
+const server = await spawnExample(
+  app,
+  {
+    PORT: String(port),
+    OAUTH_CLIENT_ID: clientId,
+    OAUTH_CLIENT_SECRET: clientSecret,
+    OAUTH_AUTHORIZE_URL: `${provider.url}/login/oauth/authorize`,
+    OAUTH_TOKEN_URL: `${provider.url}/login/oauth/access_token`,
+    OAUTH_USER_URL: `${provider.url}/user`,
+    SESSION_SECRET: randomBytes(32).toString('base64url'),
+    SESSION_STORE: 'cookie',
+  },
+  ['--cpu-prof', `--cpu-prof-dir=${folder}`],
+);
+try {
+  // The warm-up is in the profile too: a fifth of the work, so the JIT's early code weighs little.
+  await measureProfile({ origin: server.url, total: Math.ceil(requests / 5), concurrency });
+  const m = await measureProfile({ origin: server.url, total: requests, concurrency });
+  console.log(`${app} /profile: ${Math.round(m.perSecond)} req/s, p50 ${m.p50.toFixed(1)} ms`);
+} finally {
+  await server.close(); // the profile is written as the app exits
+  await provider.close();
+}
+const file = readdirSync(folder).find((name) => name.endsWith('.cpuprofile'));
+if (!file) throw new Error(`no profile written in ${folder}`);
+const shares = frameShares(JSON.parse(readFileSync(join(folder, file), 'utf8')) as CpuProfile);
+const row = (s: (typeof shares)[number]) =>
+  `${s.totalPercent.toFixed(1).padStart(6)}% ${s.selfPercent.toFixed(1).padStart(6)}%  ${s.frame}`;
+console.log(`profile: ${join(folder, file)}\n\n  total    self  (own time first)`);
+for (const s of [...shares].sort((a, b) => b.selfPercent - a.selfPercent).slice(0, shown))
+  console.log(row(s));
+console.log('\n  total    self  (with callees)');
+for (const s of shares.slice(0, shown * 2)) console.log(row(s));
