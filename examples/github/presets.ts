@@ -14,8 +14,10 @@
  * | `keycloak` | the realm's issuer `https://{host}/realms/{realm}` (required) |
  * | `cognito` | the user pool's issuer `https://cognito-idp.{region}.amazonaws.com/{poolId}` (required, with `OAUTH_AUTHORIZE_URL` on the pool's domain) |
  * | `salesforce` | the login URL (`https://login.salesforce.com`, `https://test.salesforce.com`, a My Domain) |
+ * | `apple` | the identity service's URL, the ID tokens' issuer and the base of `/auth/authorize`, `/auth/token`, `/auth/revoke` and `/auth/keys`; default `https://appleid.apple.com` (a loopback emulator's origin in tests) |
  */
 import {
+  appleProvider,
   atlassianProvider,
   auth0Provider,
   bitbucketProvider,
@@ -136,17 +138,10 @@ function cognito({ base, tenant }: Hosts): ProviderPreset {
 
 /** Each preset id and how its factory is fed from the environment. */
 const FACTORIES: Readonly<Record<string, (hosts: Hosts) => ProviderPreset>> = Object.freeze({
-  // Sign in with Apple answers by a POST to the callback (`response_mode=form_post`) and has no
-  // user endpoint (the user is the ID token's claims): the app's GET callback and `/profile`
-  // cannot serve it, so the start says so instead of failing at the first login.
-  apple: () => {
-    throw Object.assign(
-      new TypeError(
-        'OAUTH_PROVIDER=apple is not served by the example app: Sign in with Apple calls back with a form POST and has no user endpoint',
-      ),
-      { code: 'ERR_PROVIDER_UNSUPPORTED' },
-    );
-  },
+  // Sign in with Apple: its identity service's URL is the issuer and the base of its endpoints;
+  // the app signs in as an OpenID Connect relying party (./provider.ts), OAUTH_CLIENT_SECRET
+  // being the client secret JWT.
+  apple: ({ base, tenant }) => appleProvider({ baseUrl: issuerUrl(tenant)?.origin ?? base }),
   atlassian: ({ base, api }) => atlassianProvider({ authUrl: base, apiUrl: api }),
   auth0: ({ tenant }) => {
     if (!tenant) throw needs('auth0', "OAUTH_ISSUER (the tenant's domain)");

@@ -6,7 +6,8 @@
  * (./presets.ts); without it, GitHub-shaped endpoints get GitHub's and others a plain one. With
  * `OAUTH_ISSUER` alone, the server description is discovered at start-up
  * (`oauth2-session/oidc`, loaded only then) and the app signs users in as an OpenID Connect
- * relying party.
+ * relying party; so does `OAUTH_PROVIDER=apple` (on the preset's issuer), whose user is the ID
+ * token.
  */
 import { randomBytes } from 'node:crypto';
 import type { AuthorizationServer } from 'oauth2-session';
@@ -104,7 +105,19 @@ export async function resolveProvider(config: AppConfig): Promise<ResolvedProvid
         userAgent: USER_AGENT,
       })
     : presetFor(config);
-  return { ...config.client, preset, devProvider: undefined, openid: undefined };
+  const openid = preset.id === 'apple' ? await idTokenLogin(preset) : undefined;
+  return { ...config.client, preset, devProvider: undefined, openid };
+}
+
+/**
+ * Sign in with Apple has no user endpoint: the user is its verified ID token's claims, so the
+ * app signs in as an OpenID Connect relying party on the preset's issuer and keys
+ * (`/auth/keys`), nothing discovered. Apple has no end-session endpoint either.
+ */
+async function idTokenLogin(preset: ProviderPreset): Promise<ResolvedProvider['openid']> {
+  const { openidLogin } = await import('oauth2-session/oidc');
+  const issuer = preset.server.issuer ?? '';
+  return { issuer, login: () => openidLogin() };
 }
 
 /** The deadline of the discovery request at start-up, in milliseconds. */

@@ -4,10 +4,13 @@
  *
  * - `GET /`: redirect to the provider (the seed's `demo()`, step 1);
  * - `GET /callback`: exchange the code, keep the token in the session, go to `/profile` (step 3);
+ *   `POST /callback` for a login that asked for `response_mode=form_post` (Sign in with Apple),
+ *   answered with a 303;
  * - `GET /profile`: the provider's user JSON, read through the session (its token, refreshed
  *   when due) at the preset's user endpoint; not logged in: back to `/`. With `OAUTH_ISSUER`
  *   (OpenID Connect): the userinfo answer, its `sub` checked against the ID token's (or the ID
- *   token's verified claims when the provider has no userinfo endpoint). A browser (an `Accept`
+ *   token's verified claims when the provider has no userinfo endpoint, as Sign in with Apple,
+ *   a due token refreshed first). A browser (an `Accept`
  *   preferring `text/html` to JSON) gets a page instead: the user's name, login and avatar (read
  *   by the common field names, so every preset's answer works), when the token expires, and the
  *   log-out button; any other client gets the JSON, exactly as before;
@@ -209,7 +212,7 @@ async function showOpenIDProfile(
   session: { destroy(): void },
   signal?: AbortSignal,
 ): Promise<Response> {
-  if (!hasUserinfo) return new Response(JSON.stringify(claims), { headers: PROFILE_HEADERS });
+  if (!hasUserinfo) return idTokenProfile(client, claims);
   let user: Record<string, unknown>;
   try {
     user = await (client as unknown as UserinfoClient).userinfo(signal);
@@ -221,6 +224,31 @@ async function showOpenIDProfile(
     return upstreamFailure(error, signal);
   }
   return new Response(JSON.stringify(user), { headers: PROFILE_HEADERS });
+}
+
+/** Seconds before its expiry a token is renewed (the core's own leeway). */
+const RENEW_LEEWAY_SECONDS = 60;
+
+/**
+ * The profile of a provider without a userinfo endpoint (Sign in with Apple): the verified ID
+ * token's claims. A token due for renewal is refreshed first, which asks the provider whether
+ * the grant still stands (nothing else would: no user endpoint is ever called) and brings a new
+ * ID token, verified against the session's; a refused refresh ends the session (the handlers').
+ */
+async function idTokenProfile(
+  client: OAuth2Session,
+  claims: OpenIDClaims | undefined,
+): Promise<Response> {
+  const expiresAt = client.token?.expires_at;
+  const due = expiresAt !== undefined && expiresAt - Date.now() / 1000 < RENEW_LEEWAY_SECONDS;
+  const current = due && client.token?.refresh_token ? await renewedClaims(client) : claims;
+  return new Response(JSON.stringify(current ?? claims), { headers: PROFILE_HEADERS });
+}
+
+/** Refreshes the token; the claims of the ID token it brought (the client verified it). */
+async function renewedClaims(client: OAuth2Session): Promise<OpenIDClaims | undefined> {
+  await client.refreshToken();
+  return (client as unknown as { idTokenClaims?: OpenIDClaims | undefined }).idTokenClaims;
 }
 
 const get = (handler: Route): RouteEntry => ({ handler, methods: ['GET'] });
@@ -266,7 +294,8 @@ export function createRoutes(
   const hasUserinfo = provider.preset.server.userinfo_endpoint !== undefined;
   return {
     '/': get(auth.login),
-    '/callback': get(auth.callback),
+    // POST too: Sign in with Apple calls back with a form (`response_mode=form_post`).
+    '/callback': { handler: auth.callback, methods: ['GET', 'POST'] },
     '/profile': get((request) =>
       auth.withClient(request, async (client, { session, claims }) => {
         const answer = await (provider.openid

@@ -14,6 +14,13 @@ import { hasCsrfToken, newCsrfToken } from './csrf.js';
 import { errorCode, idTokenCheck, type UnavailableCause } from './events.js';
 import { isDirectRequest, originMatches } from './fetch-metadata.js';
 import {
+  callbackUrlOf,
+  FORM_POST,
+  formPostRefused,
+  readCallbackForm,
+  seeOther,
+} from './form-post-callback.js';
+import {
   type HandlerConfig,
   type OAuthHandlersOptions,
   resolveHandlerConfig,
@@ -76,7 +83,12 @@ export type AuthenticatedRoute = (
 export interface OAuthHandlers {
   /** Starts a login: a transaction cookie and a 302 to the provider. Honours `?return_to=`. */
   login(request: Request): Promise<Response>;
-  /** Finishes a login: checks state, exchanges the code, stores the token, 302 to the return path. */
+  /**
+   * Finishes a login: checks state, exchanges the code, stores the token, 302 to the return
+   * path. A login that asked for `response_mode=form_post` (Sign in with Apple) may call back
+   * with a POST of an `application/x-www-form-urlencoded` form (at most 16 KiB), answered with
+   * a 303; a POST for any other login, of another content type or larger, is a 400 page.
+   */
   callback(request: Request): Promise<Response>;
   /**
    * Ends the session, revokes its refresh and access tokens where the server has a
@@ -245,17 +257,46 @@ async function login(context: HandlerContext, request: Request): Promise<Respons
     >,
     context.transactions.prepare(state),
   ]);
-  const cookie = await context.transactions.begin({ state, codeVerifier, nonce, returnTo });
+  // Only a login that asked for it may call back with a POST (its cookie is then SameSite=None).
+  const formPost = new URL(url).searchParams.get('response_mode') === FORM_POST;
+  const cookie = await context.transactions.begin({
+    state,
+    codeVerifier,
+    nonce,
+    returnTo,
+    ...(formPost ? { formPost } : {}),
+  });
   const pruned = context.transactions.prune(request);
   return redirect(url, [...pruned, cookie], { 'referrer-policy': 'no-referrer' });
 }
 
+/**
+ * The callback: a GET with the answer in the query, or, for a login that asked for
+ * `response_mode=form_post`, a POST with it in a form (./form-post-callback.ts), answered
+ * with a 303 so a reload does not post it again.
+ */
 async function callback(context: HandlerContext, request: Request): Promise<Response> {
-  const state = new URL(request.url).searchParams.get('state');
+  if (request.method !== 'POST') return finishLogin(context, request, request.url);
+  const form = await readCallbackForm(request);
+  if (!(form instanceof URLSearchParams)) return failurePage(context, form, []);
+  const answer = await finishLogin(context, request, callbackUrlOf(request.url, form));
+  return answer.status === 302 ? seeOther(answer) : answer;
+}
+
+/** Checks the answer at `callbackUrl` against the request's transaction, then logs in. */
+async function finishLogin(
+  context: HandlerContext,
+  request: Request,
+  callbackUrl: string,
+): Promise<Response> {
+  const state = new URL(callbackUrl).searchParams.get('state');
   const opened = await context.transactions.open(request, state);
   if (opened.status !== 'ok')
     return failurePage(context, transactionFailure(opened.status), opened.clear);
   const { transaction } = opened;
+  // Used up by now (the replay guard), so a refused POST cannot be retried as a GET either.
+  if (request.method === 'POST' && transaction.formPost !== true)
+    return failurePage(context, formPostRefused(), opened.clear);
   let token: Token;
   let claims: OpenIDClaims | undefined;
   try {
@@ -266,7 +307,7 @@ async function callback(context: HandlerContext, request: Request): Promise<Resp
     });
     // With `openid`, the ID token is verified inside (at the token endpoint pipeline): a
     // refused one throws here, before anything is stored.
-    token = await client.fetchToken({ authorizationResponse: request.url });
+    token = await client.fetchToken({ authorizationResponse: callbackUrl });
     claims = verifiedClaims(context, client);
   } catch (error) {
     if (!isOAuth2Error(error)) throw error;

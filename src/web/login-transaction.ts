@@ -37,6 +37,14 @@ export interface LoginTransaction {
   nonce?: string | undefined;
   /** A safe same-origin path (see `safeReturnPath`). */
   returnTo: string;
+  /**
+   * The authorization request asked for `response_mode=form_post`: the callback is a POST
+   * from the provider's page, a cross-site request a `SameSite=Lax` cookie is not sent on, so
+   * this transaction's cookie is `SameSite=None` (with `Secure`; on plain http it stays `Lax`,
+   * which browsers require of a cookie that is not `Secure`). Only such a login's callback may
+   * be a POST.
+   */
+  formPost?: boolean | undefined;
 }
 
 /** What {@link LoginTransactions.open} answers; `clear` deletes the cookie in every case. */
@@ -194,7 +202,13 @@ export class LoginTransactions {
     const sealed = await this.#sealer.seal(name, transaction, TRANSACTION_TTL_SECONDS);
     if (name.length + 1 + sealed.length > MAX_TRANSACTION_COOKIE_BYTES)
       throw misuse(`login transaction must fit in ${MAX_TRANSACTION_COOKIE_BYTES} bytes`);
-    return serializeCookie(name, sealed, this.#attributes);
+    return serializeCookie(name, sealed, this.#cookieAttributes(transaction));
+  }
+
+  /** The cookie of a form_post login is sent on the provider's cross-site POST (see `formPost`). */
+  #cookieAttributes(transaction: LoginTransaction): CookieAttributes {
+    if (transaction.formPost !== true || !this.#secure) return this.#attributes;
+    return { ...this.#attributes, sameSite: 'none' };
   }
 
   /**
@@ -244,6 +258,7 @@ function isTransaction(value: unknown): value is LoginTransaction {
     typeof t.state === 'string' &&
     typeof t.returnTo === 'string' &&
     (t.codeVerifier === undefined || typeof t.codeVerifier === 'string') &&
-    (t.nonce === undefined || (typeof t.nonce === 'string' && t.nonce.length > 0))
+    (t.nonce === undefined || (typeof t.nonce === 'string' && t.nonce.length > 0)) &&
+    (t.formPost === undefined || typeof t.formPost === 'boolean')
   );
 }
