@@ -34,6 +34,7 @@ import {
   logoutForm,
   type OAuthHandlers,
   type OpenIDClaims,
+  type OpenIDClient,
   pageDocument,
   pageResponse,
   prefersHtml,
@@ -248,7 +249,8 @@ async function idTokenProfile(
 /** Refreshes the token; the claims of the ID token it brought (the client verified it). */
 async function renewedClaims(client: OAuth2Session): Promise<OpenIDClaims | undefined> {
   await client.refreshToken();
-  return (client as unknown as { idTokenClaims?: OpenIDClaims | undefined }).idTokenClaims;
+  // With `openid`, `withClient` gives an OpenID client, whose claims are the refreshed ID token's.
+  return (client as OpenIDClient).idTokenClaims;
 }
 
 const get = (handler: Route): RouteEntry => ({ handler, methods: ['GET'] });
