@@ -134,7 +134,7 @@ export function toExpress(
 }
 
 /**
- * A Router with the routes of the handlers' route table: `GET login`, `GET callback` and
+ * A Router with the routes of the handlers' route table: `GET login`, `GET|POST callback` and
  * `GET|POST logout` (default `/login`, `/callback`, `/logout`).
  */
 export function oauthRouter(

@@ -145,7 +145,7 @@ export function toFastify(
 }
 
 /**
- * A Fastify plugin with the routes of the handlers' route table: `GET login`, `GET callback`
+ * A Fastify plugin with the routes of the handlers' route table: `GET login`, `GET|POST callback`
  * and `GET|POST logout` (default `/login`, `/callback`, `/logout`), in a scope of their own
  * where bodies reach the handlers unread (the logout form; the handlers bound what they read).
  *

@@ -143,7 +143,7 @@ export interface OAuthHandlers {
  *   clientId, clientSecret, provider: github,
  *   session: { secrets: process.env.SESSION_SECRET! },
  * });
- * // the routes of OAUTH_ROUTES: GET /login, GET /callback, GET|POST /logout
+ * // the routes of OAUTH_ROUTES: GET /login, GET|POST /callback, GET|POST /logout
  * const profile = (req: Request) =>
  *   auth.withClient(req, (client) => client.fetch(...userRequest(github)));
  * ```

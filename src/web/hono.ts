@@ -48,7 +48,7 @@ export function toHono(handler: WebHandler, options: HonoAdapterOptions = {}) {
 export type OAuthRoutePaths = RoutePaths;
 
 /**
- * A Hono app with the routes of the handlers' route table: `GET login`, `GET callback` and
+ * A Hono app with the routes of the handlers' route table: `GET login`, `GET|POST callback` and
  * `GET|POST logout` (default `/login`, `/callback`, `/logout`); mount it with
  * `app.route('/', oauthRoutes(auth))`.
  */

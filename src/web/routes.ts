@@ -27,12 +27,13 @@ function route(handler: OAuthRouteName, path: string, methods: OAuthRouteMethod[
 }
 
 /**
- * The routes with their default paths. Logout answers POST as well as GET, so an app can end
- * the session from a form.
+ * The routes with their default paths. The callback answers POST as well as GET, for a login
+ * that asked for `response_mode=form_post` (Sign in with Apple calls back with a form); logout
+ * answers POST too, so an app can end the session from a form.
  */
 export const OAUTH_ROUTES: readonly OAuthRoute[] = Object.freeze([
   route('login', '/login', ['GET']),
-  route('callback', '/callback', ['GET']),
+  route('callback', '/callback', ['GET', 'POST']),
   route('logout', '/logout', ['GET', 'POST']),
 ]);
 

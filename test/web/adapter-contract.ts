@@ -103,6 +103,26 @@ export function adapterContract(name: string, factory: AppFactory): void {
       expect(authorize.searchParams.get('redirect_uri')).toBe(`${app.origin}/callback`);
     });
 
+    it('a POSTed callback reaches the callback handler through the router (form_post route)', async () => {
+      const jar = new CookieJar();
+      const callbackUrl = new URL(await startLogin(jar));
+      const posted = await fetch(`${app.origin}/callback`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: {
+          cookie: jar.header(),
+          'content-type': 'application/x-www-form-urlencoded',
+          origin: 'null',
+        },
+        body: callbackUrl.searchParams.toString(),
+      });
+      // This login did not ask for form_post, so the handler (not a 404) refuses the form.
+      expect(posted.status).toBe(400);
+      expect(await posted.text()).toContain('callback_method_refused');
+      expect(writesSession(posted)).toBe(false);
+      expect(provider.counts.token).toBe(tokenCount);
+    });
+
     it('a return_to that leaves the origin falls back to /', async () => {
       const jar = new CookieJar();
       const callback = await get(await startLogin(jar, '?return_to=%2F%2Fevil.example'), jar);

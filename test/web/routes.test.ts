@@ -4,10 +4,10 @@ import { OAUTH_ROUTE_PATHS, OAUTH_ROUTES, oauthRouteTable } from 'oauth2-session
 import { describe, expect, it } from 'vitest';
 
 describe('OAUTH_ROUTES', () => {
-  it('OAUTH_ROUTES: GET /login, GET /callback, GET|POST /logout', () => {
+  it('OAUTH_ROUTES: GET /login, GET|POST /callback, GET|POST /logout', () => {
     expect(OAUTH_ROUTES.map((r) => [r.handler, r.path, [...r.methods]])).toEqual([
       ['login', '/login', ['GET']],
-      ['callback', '/callback', ['GET']],
+      ['callback', '/callback', ['GET', 'POST']],
       ['logout', '/logout', ['GET', 'POST']],
     ]);
     expect(OAUTH_ROUTE_PATHS).toEqual({
