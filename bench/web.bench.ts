@@ -2,7 +2,8 @@
  * Web benchmark: complete logins per second (GET / -> authorize -> callback -> /profile) and
  * logged-in `/profile` requests per second, side by side in one run, for
  * - the example app on Express and on Hono (the library),
- * - a floor: the same routes on bare node:http (bench/web/floor.ts),
+ * - a floor: the same routes on bare node:http (bench/web/floor.ts), and the same floor on
+ *   Express 5 (what the framework costs before any library),
  * - the peer: openid-client v6 + Express 5 + express-session, as openid-client's README teaches
  *   (bench/web/peer.ts),
  * - the seed: the original Flask + requests-oauthlib app, when Debian's Python has them.
@@ -45,7 +46,7 @@ const SETTINGS = Object.freeze({
   budgetMs: 80_000,
 });
 
-type Name = 'express' | 'hono' | 'floor' | 'peer' | 'seed';
+type Name = 'express' | 'hono' | 'floor' | 'express-floor' | 'peer' | 'seed';
 
 interface Contender {
   name: Name;
@@ -157,9 +158,20 @@ function rows(contenders: Contender[]): BenchRow[] {
   const peer = by.get('peer');
   const seed = by.get('seed');
   const hono = by.get('hono');
+  const expressFloor = by.get('express-floor');
   if (express && floor) {
     out.push(atLeast('logins/s Express / floor', ratio(express.logins, floor.logins), 0.8));
     out.push(atLeast('/profile req/s Express / floor', ratio(express.profile, floor.profile), 0.8));
+  }
+  if (expressFloor && floor) {
+    const logins = ratio(expressFloor.logins, floor.logins).toFixed(2);
+    const profile = ratio(expressFloor.profile, floor.profile).toFixed(2);
+    out.push(info('context: Express floor / floor', `logins ${logins}, /profile ${profile}`));
+  }
+  if (express && expressFloor) {
+    const logins = ratio(express.logins, expressFloor.logins).toFixed(2);
+    const profile = ratio(express.profile, expressFloor.profile).toFixed(2);
+    out.push(info('context: Express app / Express floor', `logins ${logins}, /profile ${profile}`));
   }
   if (hono && floor) {
     out.push(atLeast('logins/s Hono / floor', ratio(hono.logins, floor.logins), 0.9));
@@ -193,8 +205,8 @@ export async function run(): Promise<BenchTable> {
   const skipSeed = seedUnavailable();
   if (skipSeed) notes.push(`seed not measured: ${skipSeed}`);
   const names: Name[] = skipSeed
-    ? ['express', 'hono', 'floor', 'peer']
-    : ['express', 'hono', 'floor', 'peer', 'seed'];
+    ? ['express', 'hono', 'floor', 'express-floor', 'peer']
+    : ['express', 'hono', 'floor', 'express-floor', 'peer', 'seed'];
   const plans = await plan(names.filter(chosen));
   buildExample();
   const provider = await spawnNode('provider', { DEV_CLIENTS: JSON.stringify(devClients(plans)) });

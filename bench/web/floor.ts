@@ -1,5 +1,7 @@
 /**
- * The benchmark's floor: the seed's three routes on bare `node:http` with no library at all.
+ * The benchmark's floor: the seed's three routes on bare `node:http` with no library at all;
+ * also the same routes on Express 5 (the Express floor), which tells what the framework itself
+ * costs apart from any OAuth library.
  * Bench code only: sessions are a plain cookie -> in-memory map, nothing is sealed, errors are
  * terse. It still does what the protocol needs (state check, S256 PKCE) so the provider does
  * the same work per login for the floor as for the library's app.
@@ -7,6 +9,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import express from 'express';
 
 /** Where the floor finds the provider, and as whom it logs in. */
 export interface FloorOptions {
@@ -98,24 +101,49 @@ function routes(options: FloorOptions) {
     res.writeHead(reply.status, { 'content-type': 'application/json' }).end(json);
   };
 
-  return { '/': login, '/callback': callback, '/profile': profile } as Record<
-    string,
-    (req: IncomingMessage, res: ServerResponse) => void | Promise<void>
-  >;
+  return { '/': login, '/callback': callback, '/profile': profile } as Record<string, Handler>;
 }
 
-/** Starts the floor on loopback; answers its origin and a close function. */
-export async function startFloor(
-  options: FloorOptions,
-): Promise<{ url: string; close(): Promise<void> }> {
-  const table = routes(options);
-  const server = createServer((req, res) => {
-    const handler = table[new URL(req.url ?? '/', 'http://floor').pathname];
-    if (!handler) return fail(res, 404, 'not found');
+type Handler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+/** A handler whose failure answers a terse 500. */
+const guarded =
+  (handler: Handler): Handler =>
+  (req, res) => {
     Promise.resolve(handler(req, res)).catch(() => {
       if (!res.headersSent) fail(res, 500, 'error');
     });
-  });
+  };
+
+/** The floor's routes on bare node:http. */
+function nodeListener(options: FloorOptions) {
+  const table = routes(options);
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const handler = table[new URL(req.url ?? '/', 'http://floor').pathname];
+    if (!handler) return fail(res, 404, 'not found');
+    guarded(handler)(req, res);
+  };
+}
+
+/** The same routes, the same handlers, registered on an Express 5 app. */
+function expressListener(options: FloorOptions) {
+  const app = express();
+  app.disable('x-powered-by');
+  for (const [path, handler] of Object.entries(routes(options))) app.get(path, guarded(handler));
+  return app;
+}
+
+/**
+ * Starts the floor on loopback (on Express 5 when `framework` is `express`); answers its
+ * origin and a close function.
+ */
+export async function startFloor(
+  options: FloorOptions,
+  framework: 'node' | 'express' = 'node',
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer(
+    framework === 'express' ? expressListener(options) : nodeListener(options),
+  );
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {

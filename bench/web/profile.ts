@@ -1,10 +1,11 @@
 /**
- * Where a logged-in `/profile` request's time goes: the built example app (as `npm start` runs
+ * Where a logged-in `/profile` request's (or a login's) time goes: the built example app (as `npm start` runs
  * it) under `node --cpu-prof`, logged-in virtual users hammering `/profile` against the dev
  * provider as `bench/web.bench.ts` does, then the sampled time by function.
  *
- * `npx tsx bench/web/profile.ts` (Express); `PROFILE_APP=hono` for Hono; `PROFILE_REQUESTS`
- * requests after a warm-up (default 6000). The profile file stays in a temporary folder whose
+ * `npx tsx bench/web/profile.ts` (Express); `PROFILE_APP=hono` for Hono; `PROFILE_FLOW=logins`
+ * for complete logins instead of `/profile`; `PROFILE_REQUESTS` requests (or logins) after a
+ * warm-up (default 6000, 1500 logins). The profile file stays in a temporary folder whose
  * path is printed, for Chrome DevTools or `--cpu-prof` viewers.
  */
 import { randomBytes } from 'node:crypto';
@@ -13,11 +14,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../test/harness/ports.js';
 import { type CpuProfile, frameShares } from '../lib/cpu-profile.js';
-import { measureProfile } from './driver.js';
+import { measureLogins, measureProfile } from './driver.js';
 import { buildExample, spawnExample, spawnNode } from './targets.js';
 
 const app = process.env.PROFILE_APP === 'hono' ? 'hono' : 'express';
-const requests = Number(process.env.PROFILE_REQUESTS ?? 6000);
+const flow = process.env.PROFILE_FLOW === 'logins' ? 'logins' : '/profile';
+const measure = flow === 'logins' ? measureLogins : measureProfile;
+const requests = Number(process.env.PROFILE_REQUESTS ?? (flow === 'logins' ? 1500 : 6000));
 const concurrency = 8;
 const shown = 30;
 
@@ -47,9 +50,9 @@ const server = await spawnExample(
 );
 try {
   // The warm-up is in the profile too: a fifth of the work, so the JIT's early code weighs little.
-  await measureProfile({ origin: server.url, total: Math.ceil(requests / 5), concurrency });
-  const m = await measureProfile({ origin: server.url, total: requests, concurrency });
-  console.log(`${app} /profile: ${Math.round(m.perSecond)} req/s, p50 ${m.p50.toFixed(1)} ms`);
+  await measure({ origin: server.url, total: Math.ceil(requests / 5), concurrency });
+  const m = await measure({ origin: server.url, total: requests, concurrency });
+  console.log(`${app} ${flow}: ${Math.round(m.perSecond)}/s, p50 ${m.p50.toFixed(1)} ms`);
 } finally {
   await server.close(); // the profile is written as the app exits
   await provider.close();

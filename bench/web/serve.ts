@@ -1,5 +1,5 @@
 /**
- * Runs one benchmark target in its own process: `tsx bench/web/serve.ts express|hono|floor|peer|provider`,
+ * Runs one benchmark target in its own process: `tsx bench/web/serve.ts express|hono|floor|express-floor|peer|provider`,
  * configured by the example app's environment variables. Prints `listening <origin>` once ready.
  *
  * Each target gets its own process (as the Python seed does), so no target shares an event loop
@@ -53,12 +53,14 @@ async function startTarget(kind: string | undefined): Promise<Target> {
       return (await import('../../examples/github/hono.js')).start(process.env, { quiet: true });
     case 'floor':
       return startFloor(handWritten());
+    case 'express-floor':
+      return startFloor(handWritten(), 'express');
     case 'peer':
       return startPeer(handWritten());
     case 'provider':
       return startProvider();
     default:
-      throw new TypeError('usage: serve.ts express|hono|floor|peer|provider');
+      throw new TypeError('usage: serve.ts express|hono|floor|express-floor|peer|provider');
   }
 }
 
