@@ -90,6 +90,8 @@ export {
   type ClientCredentialsOptions,
   defaults,
   type FetchTokenOptions,
+  type Logger,
+  type LogMethod,
   type OAuth2SessionOptions,
   type PasswordTokenOptions,
   type RefreshCoordinator,
@@ -100,6 +102,7 @@ export {
   type TokenRequestOptions,
 } from './options.js';
 export { codeChallengeS256, createCodeVerifier } from './pkce.js';
+export type { Sha256 } from './sha256.js';
 export type { PresetDefinition, ProviderPreset, UserEndpoint } from './provider.js';
 export {
   readRevocationResponse,

@@ -111,6 +111,7 @@ export {
   type OAuthRoutePaths,
   oauthRouteTable,
 } from './routes.js';
+export type { HkdfInput, SealCrypto, SealKey } from './seal-crypto.js';
 export {
   MIN_SECRET_LENGTH,
   Sealer,
