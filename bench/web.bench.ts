@@ -21,6 +21,7 @@ import { pathToFileURL } from 'node:url';
 import { freePort } from '../test/harness/ports.js';
 import { atLeast, type BenchRow, type BenchTable, formatTable, info } from './lib/report.js';
 import { combine, type Measurement, measureLogins, measureProfile } from './web/driver.js';
+import { cpuSeconds } from './web/cpu.js';
 import type { ChildServer } from './web/process.js';
 import { seedUnavailable, startSeed } from './web/seed.js';
 import { buildExample, spawnExample, spawnNode } from './web/targets.js';
@@ -53,6 +54,16 @@ interface Contender {
   server: ChildServer;
   logins: Measurement[];
   profile: Measurement[];
+  /** The server's CPU seconds over each measured round of logins, and of /profile. */
+  loginsCpu: number[];
+  profileCpu: number[];
+}
+
+/** `measure()`, and the CPU seconds `pid` spent meanwhile. */
+async function withCpu(pid: number, measure: () => Promise<Measurement>) {
+  const before = cpuSeconds(pid);
+  const measurement = await measure();
+  return { measurement, cpu: cpuSeconds(pid) - before };
 }
 
 interface Plan {
@@ -126,8 +137,16 @@ async function measureRounds(contenders: Contender[], notes: string[]): Promise<
     }
     for (const c of roundOrder(contenders, i)) {
       const origin = c.server.url;
-      c.logins.push(await measureLogins({ origin, total: loginsPerRound, concurrency }));
-      c.profile.push(await measureProfile({ origin, total: profilePerRound, concurrency }));
+      const logins = await withCpu(c.server.pid, () =>
+        measureLogins({ origin, total: loginsPerRound, concurrency }),
+      );
+      c.logins.push(logins.measurement);
+      c.loginsCpu.push(logins.cpu);
+      const profile = await withCpu(c.server.pid, () =>
+        measureProfile({ origin, total: profilePerRound, concurrency }),
+      );
+      c.profile.push(profile.measurement);
+      c.profileCpu.push(profile.cpu);
     }
   }
 }
@@ -143,6 +162,19 @@ function ratio(a: Measurement[], b: Measurement[]): number {
   return median(a.map((m, i) => m.perSecond / (b[i]?.perSecond ?? Number.NaN)));
 }
 
+/** The server's CPU per operation over all rounds, in microseconds. */
+function cpuPerOp(cpu: readonly number[], rounds: readonly Measurement[]): number {
+  const count = rounds.reduce((sum, m) => sum + m.count, 0);
+  return (cpu.reduce((sum, s) => sum + s, 0) / count) * 1e6;
+}
+
+/** Median over rounds of CPU per op of `b` over `a` (how many times cheaper `a` is: > 1 wins). */
+function cpuRatio(a: Contender, b: Contender, kind: 'logins' | 'profile'): number {
+  const per = (c: Contender, i: number) =>
+    (kind === 'logins' ? c.loginsCpu : c.profileCpu)[i]! / c[kind][i]!.count;
+  return median(a[kind].map((_, i) => per(b, i) / per(a, i)));
+}
+
 const fmt = (m: Measurement, unit: string) =>
   `${Math.round(m.perSecond).toLocaleString('en-US')} ${unit}, p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms`;
 
@@ -153,6 +185,11 @@ function rows(contenders: Contender[]): BenchRow[] {
     out.push(info(`${c.name}: logins`, fmt(combine(c.logins), 'logins/s')));
   for (const c of contenders)
     out.push(info(`${c.name}: /profile`, fmt(combine(c.profile), 'req/s')));
+  for (const c of contenders) {
+    const login = Math.round(cpuPerOp(c.loginsCpu, c.logins));
+    const profile = Math.round(cpuPerOp(c.profileCpu, c.profile));
+    out.push(info(`${c.name}: server CPU`, `${login} us per login, ${profile} us per /profile`));
+  }
   const express = by.get('express');
   const floor = by.get('floor');
   const peer = by.get('peer');
@@ -172,6 +209,17 @@ function rows(contenders: Contender[]): BenchRow[] {
     const logins = ratio(express.logins, expressFloor.logins).toFixed(2);
     const profile = ratio(express.profile, expressFloor.profile).toFixed(2);
     out.push(info('context: Express app / Express floor', `logins ${logins}, /profile ${profile}`));
+  }
+  for (const [a, b, label] of [
+    [express, floor, 'Express / floor'],
+    [express, expressFloor, 'Express / Express floor'],
+    [hono, floor, 'Hono / floor'],
+    [express, peer, 'Express / peer'],
+  ] as const) {
+    if (!a || !b) continue;
+    const logins = cpuRatio(a, b, 'logins').toFixed(2);
+    const profile = cpuRatio(a, b, 'profile').toFixed(2);
+    out.push(info(`CPU-per-op ratio ${label}`, `logins ${logins}, /profile ${profile}`));
   }
   if (hono && floor) {
     out.push(atLeast('logins/s Hono / floor', ratio(hono.logins, floor.logins), 0.9));
@@ -218,6 +266,8 @@ export async function run(): Promise<BenchTable> {
         server: await startContender(p, provider),
         logins: [],
         profile: [],
+        loginsCpu: [],
+        profileCpu: [],
       });
     }
     await measureRounds(contenders, notes);
@@ -228,6 +278,7 @@ export async function run(): Promise<BenchTable> {
   notes.push(
     `${concurrency} virtual users; ${rounds} interleaved rounds of ${loginsPerRound} logins and ${profilePerRound} /profile requests per contender`,
     'each server in its own process; one dev provider (auto-approve) in another; ratios are medians of per-round ratios',
+    "server CPU: user + system time of the server's process (all threads) over the measured rounds, per operation; a CPU-per-op ratio is the other's CPU over this one's (above 1: this one spends less), the median of per-round ratios",
   );
   return {
     title: 'web: complete logins and /profile (dev provider, auto-approve)',
