@@ -69,3 +69,40 @@ export function frameShares(profile: CpuProfile): FrameShare[] {
     }))
     .sort((a, b) => b.totalPercent - a.totalPercent);
 }
+
+/** What a sampled function belongs to, for {@link originShares}. */
+function originOf(frame: CpuProfile['nodes'][number]['callFrame']): string {
+  const { url, functionName } = frame;
+  if (url === '')
+    return /^\((garbage collector|idle|program)\)$/.test(functionName)
+      ? functionName
+      : 'native code';
+  if (url.includes('node_modules/.cache/') || url.includes('/examples/') || url.includes('/src/'))
+    return 'this library and the app';
+  if (url.includes('/bench/')) return 'the bench server';
+  const dependency = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
+  if (dependency) return `package ${dependency[1]}`;
+  if (url.includes('undici')) return "Node's fetch (undici)";
+  if (/webstreams/.test(url)) return 'Node: web streams';
+  if (/abort_controller|event_target|js_transferable/.test(url))
+    return 'Node: AbortSignal, EventTarget';
+  if (url.startsWith('node:'))
+    return `Node: ${url.replace(/^node:(internal\/)?/, '').split('/')[0]}`;
+  return url;
+}
+
+/** Own sampled time by origin (this library, each package, Node's parts, GC, idle), largest first. */
+export function originShares(profile: CpuProfile): { origin: string; percent: number }[] {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const time = new Map<string, number>();
+  let all = 0;
+  for (const [i, id] of profile.samples.entries()) {
+    const delta = profile.timeDeltas[i] ?? 0;
+    const origin = originOf(byId.get(id)!.callFrame);
+    time.set(origin, (time.get(origin) ?? 0) + delta);
+    all += delta;
+  }
+  return [...time]
+    .map(([origin, t]) => ({ origin, percent: all > 0 ? (100 * t) / all : 0 }))
+    .sort((a, b) => b.percent - a.percent);
+}

@@ -3,7 +3,8 @@
  * it) under `node --cpu-prof`, logged-in virtual users hammering `/profile` against the dev
  * provider as `bench/web.bench.ts` does, then the sampled time by function.
  *
- * `npx tsx bench/web/profile.ts` (Express); `PROFILE_APP=hono` for Hono; `PROFILE_FLOW=logins`
+ * `npx tsx bench/web/profile.ts` (Express); `PROFILE_APP=hono` for Hono, or `floor`,
+ * `express-floor`, `peer` for the bench's contenders (the same load); `PROFILE_FLOW=logins`
  * for complete logins instead of `/profile`; `PROFILE_REQUESTS` requests (or logins) after a
  * warm-up (default 6000, 1500 logins). The profile file stays in a temporary folder whose
  * path is printed, for Chrome DevTools or `--cpu-prof` viewers.
@@ -13,11 +14,12 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../test/harness/ports.js';
-import { type CpuProfile, frameShares } from '../lib/cpu-profile.js';
+import { type CpuProfile, frameShares, originShares } from '../lib/cpu-profile.js';
 import { measureLogins, measureProfile } from './driver.js';
 import { buildExample, spawnExample, spawnNode } from './targets.js';
 
-const app = process.env.PROFILE_APP === 'hono' ? 'hono' : 'express';
+const APPS = ['express', 'hono', 'floor', 'express-floor', 'peer'] as const;
+const app = APPS.find((name) => name === process.env.PROFILE_APP) ?? 'express';
 const flow = process.env.PROFILE_FLOW === 'logins' ? 'logins' : '/profile';
 const measure = flow === 'logins' ? measureLogins : measureProfile;
 const requests = Number(process.env.PROFILE_REQUESTS ?? (flow === 'logins' ? 1500 : 6000));
@@ -34,20 +36,22 @@ const provider = await spawnNode('provider', {
   ]),
 });
 const folder = mkdtempSync(join(tmpdir(), 'oauth2-session-profile-'));
-const server = await spawnExample(
-  app,
-  {
-    PORT: String(port),
-    OAUTH_CLIENT_ID: clientId,
-    OAUTH_CLIENT_SECRET: clientSecret,
-    OAUTH_AUTHORIZE_URL: `${provider.url}/login/oauth/authorize`,
-    OAUTH_TOKEN_URL: `${provider.url}/login/oauth/access_token`,
-    OAUTH_USER_URL: `${provider.url}/user`,
-    SESSION_SECRET: randomBytes(32).toString('base64url'),
-    SESSION_STORE: 'cookie',
-  },
-  ['--cpu-prof', `--cpu-prof-dir=${folder}`],
-);
+const env = {
+  PORT: String(port),
+  OAUTH_CLIENT_ID: clientId,
+  OAUTH_CLIENT_SECRET: clientSecret,
+  OAUTH_AUTHORIZE_URL: `${provider.url}/login/oauth/authorize`,
+  OAUTH_TOKEN_URL: `${provider.url}/login/oauth/access_token`,
+  OAUTH_USER_URL: `${provider.url}/user`,
+  SESSION_SECRET: randomBytes(32).toString('base64url'),
+  SESSION_STORE: 'cookie',
+};
+const flags = ['--cpu-prof', `--cpu-prof-dir=${folder}`];
+// The example app as `npm start` runs it, or one of the bench's own contenders to set beside it.
+const server =
+  app === 'express' || app === 'hono'
+    ? await spawnExample(app, env, flags)
+    : await spawnNode(app, env, flags);
 try {
   // The warm-up is in the profile too: a fifth of the work, so the JIT's early code weighs little.
   await measure({ origin: server.url, total: Math.ceil(requests / 5), concurrency });
@@ -59,10 +63,14 @@ try {
 }
 const file = readdirSync(folder).find((name) => name.endsWith('.cpuprofile'));
 if (!file) throw new Error(`no profile written in ${folder}`);
-const shares = frameShares(JSON.parse(readFileSync(join(folder, file), 'utf8')) as CpuProfile);
+const profile = JSON.parse(readFileSync(join(folder, file), 'utf8')) as CpuProfile;
+const shares = frameShares(profile);
 const row = (s: (typeof shares)[number]) =>
   `${s.totalPercent.toFixed(1).padStart(6)}% ${s.selfPercent.toFixed(1).padStart(6)}%  ${s.frame}`;
-console.log(`profile: ${join(folder, file)}\n\n  total    self  (own time first)`);
+console.log(`profile: ${join(folder, file)}\n\n   own  (by origin)`);
+for (const { origin, percent } of originShares(profile).slice(0, 20))
+  console.log(`${percent.toFixed(1).padStart(5)}%  ${origin}`);
+console.log('\n  total    self  (own time first)');
 for (const s of [...shares].sort((a, b) => b.selfPercent - a.selfPercent).slice(0, shown))
   console.log(row(s));
 console.log('\n  total    self  (with callees)');

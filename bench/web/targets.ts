@@ -10,9 +10,17 @@ import { type ChildServer, spawnServer } from './process.js';
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const serveScript = fileURLToPath(new URL('./serve.ts', import.meta.url));
 
-/** A bench server of `serve.ts` (`provider`, `floor`, `peer`, ...) in its own process. */
-export function spawnNode(kind: string, env: Record<string, string>): Promise<ChildServer> {
-  return spawnServer(kind, process.execPath, ['--import', 'tsx', serveScript, kind], env, repoRoot);
+/**
+ * A bench server of `serve.ts` (`provider`, `floor`, `peer`, ...) in its own process;
+ * `nodeFlags` go before the script.
+ */
+export function spawnNode(
+  kind: string,
+  env: Record<string, string>,
+  nodeFlags: readonly string[] = [],
+): Promise<ChildServer> {
+  const args = [...nodeFlags, '--import', 'tsx', serveScript, kind];
+  return spawnServer(kind, process.execPath, args, env, repoRoot);
 }
 
 /** Where `npm run build:example` writes the example app (package.json). */
