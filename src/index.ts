@@ -102,7 +102,6 @@ export {
   type TokenRequestOptions,
 } from './options.js';
 export { codeChallengeS256, createCodeVerifier } from './pkce.js';
-export type { Sha256 } from './sha256.js';
 export type { PresetDefinition, ProviderPreset, UserEndpoint } from './provider.js';
 export {
   readRevocationResponse,
@@ -111,6 +110,7 @@ export {
 } from './revocation.js';
 export type { AuthorizationServer } from './server.js';
 export { OAuth2Session } from './session.js';
+export type { Sha256 } from './sha256.js';
 export {
   assertTokenType,
   BEARER_ONLY,
