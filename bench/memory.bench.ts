@@ -18,7 +18,7 @@ import { freePort } from '../test/harness/ports.js';
 import { atMost, type BenchTable, formatTable, info } from './lib/report.js';
 import { measureLogins, measureProfile } from './web/driver.js';
 import type { ChildServer } from './web/process.js';
-import { buildExample, spawnExample, spawnNode } from './web/targets.js';
+import { benchAppEnv, buildExample, spawnExample, spawnNode } from './web/targets.js';
 
 /** `BENCH_MEMORY_SCALE=0.1` does a tenth of the work (a quick look; the goal is for 1). */
 const SCALE = Number(process.env.BENCH_MEMORY_SCALE ?? 1);
@@ -91,16 +91,7 @@ export async function run(): Promise<BenchTable> {
   let app: ChildServer | undefined;
   const heap = new LiveHeap();
   try {
-    const env = {
-      PORT: String(port),
-      OAUTH_CLIENT_ID: client.clientId,
-      OAUTH_CLIENT_SECRET: clientSecret,
-      OAUTH_AUTHORIZE_URL: `${provider.url}/login/oauth/authorize`,
-      OAUTH_TOKEN_URL: `${provider.url}/login/oauth/access_token`,
-      OAUTH_USER_URL: `${provider.url}/user`,
-      SESSION_SECRET: randomBytes(32).toString('base64url'),
-      SESSION_STORE: 'cookie',
-    };
+    const env = benchAppEnv(port, client.clientId, clientSecret, provider.url);
     app = await spawnExample('express', env, ['--trace-gc'], (text) => heap.read(text));
     const started = rssMb(app.pid);
     await logins(app.url, SETTINGS.settleLogins);

@@ -30,6 +30,7 @@ import { atLeast, type BenchTable, formatTable, info, perSecond } from './lib/re
 import { startLoopbackServer } from './lib/server.js';
 import { combine, type Measurement, measureLogins } from './web/driver.js';
 import { type ChildServer, spawnServer } from './web/process.js';
+import { devProviderUrls } from './web/targets.js';
 
 const CLIENT_ID = 'bench-client';
 const KID = 'bench-key-1';
@@ -308,13 +309,7 @@ async function startLoginContender(mode: Mode): Promise<LoginContender> {
   });
   await checkProviderMode(provider, mode);
   const endpoints: Record<string, string> =
-    mode === 'oidc'
-      ? { OAUTH_ISSUER: provider.url }
-      : {
-          OAUTH_AUTHORIZE_URL: `${provider.url}/login/oauth/authorize`,
-          OAUTH_TOKEN_URL: `${provider.url}/login/oauth/access_token`,
-          OAUTH_USER_URL: `${provider.url}/user`,
-        };
+    mode === 'oidc' ? { OAUTH_ISSUER: provider.url } : devProviderUrls(provider.url);
   try {
     const app = await spawnNode('express', {
       PORT: String(port),

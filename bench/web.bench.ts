@@ -24,7 +24,7 @@ import { cpuSeconds } from './web/cpu.js';
 import { combine, type Measurement, measureLogins, measureProfile } from './web/driver.js';
 import type { ChildServer } from './web/process.js';
 import { seedUnavailable, startSeed } from './web/seed.js';
-import { buildExample, spawnExample, spawnNode } from './web/targets.js';
+import { benchAppEnv, buildExample, spawnExample, spawnNode } from './web/targets.js';
 
 /** Sizes; the whole bench stays well under two minutes on two shared cores. */
 const SETTINGS = Object.freeze({
@@ -99,22 +99,12 @@ function endpoints(provider: ChildServer) {
 }
 
 function startContender(p: Plan, provider: ChildServer): Promise<ChildServer> {
-  const ep = endpoints(provider);
-  if (p.name === 'seed') return startSeed({ ...p, ...ep });
+  if (p.name === 'seed') return startSeed({ ...p, ...endpoints(provider) });
   const spawn =
     p.name === 'express' || p.name === 'hono'
       ? spawnExample.bind(null, p.name)
       : spawnNode.bind(null, p.name);
-  return spawn({
-    PORT: String(p.port),
-    OAUTH_CLIENT_ID: p.clientId,
-    OAUTH_CLIENT_SECRET: p.clientSecret,
-    OAUTH_AUTHORIZE_URL: ep.authorizeUrl,
-    OAUTH_TOKEN_URL: ep.tokenUrl,
-    OAUTH_USER_URL: ep.userUrl,
-    SESSION_SECRET: randomBytes(32).toString('base64url'),
-    SESSION_STORE: 'cookie',
-  });
+  return spawn(benchAppEnv(p.port, p.clientId, p.clientSecret, provider.url));
 }
 
 /** Round `i` visits the contenders in a rotated order, reversed every other round. */

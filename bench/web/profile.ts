@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { freePort } from '../../test/harness/ports.js';
 import { type CpuProfile, frameShares, originShares } from '../lib/cpu-profile.js';
 import { measureLogins, measureProfile } from './driver.js';
-import { buildExample, spawnExample, spawnNode } from './targets.js';
+import { benchAppEnv, buildExample, spawnExample, spawnNode } from './targets.js';
 
 const APPS = ['express', 'hono', 'floor', 'express-floor', 'peer'] as const;
 const app = APPS.find((name) => name === process.env.PROFILE_APP) ?? 'express';
@@ -36,16 +36,7 @@ const provider = await spawnNode('provider', {
   ]),
 });
 const folder = mkdtempSync(join(tmpdir(), 'oauth2-session-profile-'));
-const env = {
-  PORT: String(port),
-  OAUTH_CLIENT_ID: clientId,
-  OAUTH_CLIENT_SECRET: clientSecret,
-  OAUTH_AUTHORIZE_URL: `${provider.url}/login/oauth/authorize`,
-  OAUTH_TOKEN_URL: `${provider.url}/login/oauth/access_token`,
-  OAUTH_USER_URL: `${provider.url}/user`,
-  SESSION_SECRET: randomBytes(32).toString('base64url'),
-  SESSION_STORE: 'cookie',
-};
+const env = benchAppEnv(port, clientId, clientSecret, provider.url);
 const flags = ['--cpu-prof', `--cpu-prof-dir=${folder}`];
 // The example app as `npm start` runs it, or one of the bench's own contenders to set beside it.
 const server =

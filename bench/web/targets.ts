@@ -4,6 +4,7 @@
  * (`serve.ts`: the provider, the floor, the peer) through tsx.
  */
 import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { type ChildServer, spawnServer } from './process.js';
 
@@ -47,4 +48,33 @@ export function spawnExample(
 ) {
   const args = [...nodeFlags, `${builtExamples}${kind}.mjs`];
   return spawnServer(kind, process.execPath, args, env, repoRoot, onOutput);
+}
+
+/** The example app's endpoint variables for the dev provider at `providerUrl`. */
+export function devProviderUrls(providerUrl: string): Record<string, string> {
+  return {
+    OAUTH_AUTHORIZE_URL: `${providerUrl}/login/oauth/authorize`,
+    OAUTH_TOKEN_URL: `${providerUrl}/login/oauth/access_token`,
+    OAUTH_USER_URL: `${providerUrl}/user`,
+  };
+}
+
+/**
+ * The variables of a benchmarked server on `port` logging in as the client `clientId` at the
+ * dev provider: its endpoints, a fresh session secret, sealed-cookie sessions.
+ */
+export function benchAppEnv(
+  port: number,
+  clientId: string,
+  clientSecret: string,
+  providerUrl: string,
+): Record<string, string> {
+  return {
+    PORT: String(port),
+    OAUTH_CLIENT_ID: clientId,
+    OAUTH_CLIENT_SECRET: clientSecret,
+    ...devProviderUrls(providerUrl),
+    SESSION_SECRET: randomBytes(32).toString('base64url'),
+    SESSION_STORE: 'cookie',
+  };
 }
