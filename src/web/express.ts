@@ -93,24 +93,155 @@ function streamOf(req: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
 /** Statuses whose answers have no body, and so no `Content-Length` (RFC 9110 section 8.6). */
 const BODILESS: ReadonlySet<number> = new Set([204, 304]);
 
-/**
- * Writes a Web Response to Express, every `Set-Cookie` kept apart: the body read first, then
- * status and headers in one `writeHead` and the body in the same `end` (headers set before by
- * other middleware are kept unless the Response names them too).
- */
-export async function sendWebResponse(res: ExpressResponse, response: Response): Promise<void> {
-  const body = response.body ? new Uint8Array(await response.arrayBuffer()) : undefined;
+/** The Response's headers as Node takes them, every `Set-Cookie` kept apart. */
+function headerFields(response: Response): Record<string, string | string[]> {
   const fields: Record<string, string | string[]> = Object.create(null);
   for (const [name, value] of response.headers) {
     if (name !== 'set-cookie') fields[name] = value;
   }
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) fields['set-cookie'] = cookies;
-  // Framed by its length, as Node frames a whole body it is given at once (never chunked).
-  if (fields['content-length'] === undefined && !BODILESS.has(response.status))
-    fields['content-length'] = String(body?.byteLength ?? 0);
+  return fields;
+}
+
+/** What of a body could be read without waiting for its producer. */
+interface ReadyPart {
+  chunks: Uint8Array[];
+  /** The read still waiting on the producer; none when the chunks are the whole body. */
+  next?: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
+}
+
+/**
+ * How much of a body is gathered to go out with the head, framed by its length; past it the
+ * body streams, so an answer's size never sets the memory it takes.
+ */
+const WHOLE_BODY_BYTES = 64 * 1024;
+
+/**
+ * Reads the chunks of a body that are there already: a body made from a string or bytes, or
+ * wholly received, is in memory, and its reads settle in microtasks, before the event loop's
+ * next turn (`setImmediate`). A read still pending then waits on its producer (server-sent
+ * events, a long download): the part read so far is answered, and the rest streams. So does
+ * the rest of a body past {@link WHOLE_BODY_BYTES}.
+ */
+async function readReady(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<ReadyPart> {
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  let turned = false;
+  let turn: ReturnType<typeof setImmediate> | undefined;
+  const nextTurn = new Promise<undefined>((resolve) => {
+    turn = setImmediate(() => {
+      turned = true;
+      resolve(undefined);
+    });
+  });
+  try {
+    for (;;) {
+      const read = reader.read();
+      const next = turned ? undefined : await Promise.race([read, nextTurn]);
+      // Still waiting: the streaming writer takes the read over.
+      if (next === undefined) return { chunks, next: read };
+      if (next.done) return { chunks };
+      chunks.push(bytesOf(next.value));
+      bytes += next.value.byteLength;
+      if (bytes > WHOLE_BODY_BYTES) return { chunks, next: reader.read() };
+    }
+  } finally {
+    clearImmediate(turn);
+  }
+}
+
+/** A body chunk, which must be bytes (as `arrayBuffer()` requires of a Response body). */
+function bytesOf(chunk: unknown): Uint8Array {
+  if (chunk instanceof Uint8Array) return chunk;
+  throw new TypeError('a Response body chunk is not a Uint8Array');
+}
+
+/** Concatenates chunks (one chunk as it is). */
+function joined(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!;
+  const whole = new Uint8Array(chunks.reduce((sum, c) => sum + c.byteLength, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    whole.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return whole;
+}
+
+/** Resolves once the socket takes writes again, or the response is closed. */
+function drained(res: ExpressResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
+}
+
+/**
+ * Writes the rest of a body as its producer makes it: each chunk as it comes, waiting for
+ * `drain` when the socket's buffer is full. A visitor who leaves cancels the producer; a body
+ * that fails after the head went out ends the connection, so the visitor never takes a cut
+ * body for a whole one.
+ */
+async function streamRest(
+  res: ExpressResponse,
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  first: Promise<ReadableStreamReadResult<Uint8Array>>,
+): Promise<void> {
+  const gone = () => void reader.cancel().catch(() => {});
+  res.once('close', gone);
+  try {
+    let read = first;
+    for (;;) {
+      const { done, value } = await read;
+      if (done) break;
+      if (res.destroyed) return;
+      if (!res.write(bytesOf(value))) await drained(res);
+      read = reader.read();
+    }
+    res.end();
+  } catch (error) {
+    res.destroy(error instanceof Error ? error : undefined);
+  } finally {
+    res.off('close', gone);
+  }
+}
+
+/**
+ * Writes a Web Response to Express, every `Set-Cookie` kept apart (headers set before by other
+ * middleware are kept unless the Response names them too). A body that is there already (a
+ * string, bytes, a page) goes out with the head in one `writeHead` and `end`, framed by its
+ * length; a body still being produced (server-sent events, a download) streams: the head and
+ * what is there at once, then each chunk as it comes.
+ */
+export async function sendWebResponse(res: ExpressResponse, response: Response): Promise<void> {
+  const fields = headerFields(response);
+  if (!response.body) {
+    if (fields['content-length'] === undefined && !BODILESS.has(response.status))
+      fields['content-length'] = '0';
+    res.writeHead(response.status, fields);
+    res.end();
+    return;
+  }
+  const reader = response.body.getReader();
+  const ready = await readReady(reader);
+  if (!ready.next) {
+    const body = ready.chunks.length > 0 ? joined(ready.chunks) : undefined;
+    // Framed by its length, as Node frames a whole body it is given at once (never chunked).
+    if (fields['content-length'] === undefined && !BODILESS.has(response.status))
+      fields['content-length'] = String(body?.byteLength ?? 0);
+    res.writeHead(response.status, fields);
+    res.end(body);
+    return;
+  }
   res.writeHead(response.status, fields);
-  res.end(body);
+  for (const chunk of ready.chunks) res.write(chunk);
+  await streamRest(res, reader, ready.next);
 }
 
 /**
