@@ -13,6 +13,7 @@ import type {
 } from 'express';
 import { Router } from 'express';
 import type { OAuthHandlers } from './handlers.js';
+import { webStreamOf } from './node-body.js';
 import { type OAuthRoutePaths, oauthRouteTable } from './routes.js';
 import { trustedOrigin, trustedUrl } from './trusted-url.js';
 
@@ -43,7 +44,7 @@ export function toWebRequest(req: ExpressRequest, origin: string, signal?: Abort
     method: req.method,
     headers,
     signal,
-    ...(hasBody ? { body: streamOf(req), duplex: 'half' } : {}),
+    ...(hasBody ? { body: webStreamOf(req), duplex: 'half' } : {}),
   } as RequestInit);
 }
 
@@ -76,18 +77,6 @@ function visitorRequest(req: ExpressRequest, res: ExpressResponse, origin: strin
     },
   });
   return request;
-}
-
-/** A request body as a Web stream. */
-function streamOf(req: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
-  const chunks = req[Symbol.asyncIterator]();
-  return new ReadableStream({
-    async pull(controller) {
-      const next = await chunks.next();
-      if (next.done) controller.close();
-      else controller.enqueue(next.value);
-    },
-  });
 }
 
 /** Statuses whose answers have no body, and so no `Content-Length` (RFC 9110 section 8.6). */

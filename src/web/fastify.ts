@@ -19,6 +19,7 @@ import type {
 } from 'fastify';
 import { misuse } from '../errors.js';
 import type { OAuthHandlers } from './handlers.js';
+import { webStreamOf } from './node-body.js';
 import { type OAuthRoutePaths, oauthRouteTable } from './routes.js';
 import { trustedOrigin, trustedUrl } from './trusted-url.js';
 
@@ -76,8 +77,8 @@ export function toWebRequest(
 function bodyOf(request: FastifyRequest): ReadableStream<Uint8Array> | undefined {
   if (request.method === 'GET' || request.method === 'HEAD') return undefined;
   const passed = request.body;
-  if (isReadable(passed)) return streamOf(passed);
-  if (passed === undefined && !request.raw.readableEnded) return streamOf(request.raw);
+  if (isReadable(passed)) return webStreamOf(passed);
+  if (passed === undefined && !request.raw.readableEnded) return webStreamOf(request.raw);
   if (passed === undefined) return undefined;
   throw misuse(
     'fastify already parsed this body: register the route inside oauthPlugin or a passThroughBodies scope',
@@ -86,22 +87,6 @@ function bodyOf(request: FastifyRequest): ReadableStream<Uint8Array> | undefined
 
 function isReadable(value: unknown): value is IncomingMessage {
   return typeof (value as { pipe?: unknown } | null)?.pipe === 'function';
-}
-
-/**
- * A Node stream as a Web stream, read only as the handler pulls. Cancelling (a handler that
- * stops at its limit) leaves the rest to Node, which discards it after the answer: destroying
- * the request would close the connection before the answer is written.
- */
-function streamOf(stream: AsyncIterable<Uint8Array>): ReadableStream<Uint8Array> {
-  const chunks = stream[Symbol.asyncIterator]();
-  return new ReadableStream({
-    async pull(controller) {
-      const next = await chunks.next();
-      if (next.done) controller.close();
-      else controller.enqueue(new Uint8Array(next.value));
-    },
-  });
 }
 
 /**
