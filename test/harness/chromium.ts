@@ -17,8 +17,13 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOT_DIR = join(process.cwd(), 'test-output', 'e2e');
 
 // Flags for a headless, offline, reproducible run: no sandbox (containers), no GPU, and no
-// background traffic that would try to reach the internet.
+// background traffic that would try to reach the internet. Every request to a host that is not
+// loopback goes to a proxy on a loopback port where nothing listens (Chromium sends loopback
+// hosts direct, past any proxy), so a page can never reach beyond this machine, whatever URL a
+// test or an app under test gives it: it fails with ERR_PROXY_CONNECTION_FAILED, before any DNS.
+export const OFFLINE_PROXY = 'http://127.0.0.1:9';
 const LAUNCH_ARGS = [
+  `--proxy-server=${OFFLINE_PROXY}`,
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
