@@ -3,9 +3,9 @@
  * loopback. The apps import the package by its name and get the built `dist/`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readdir, stat } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { assertBuiltDist } from '../harness/built-dist.js';
 
 /** The repository root. */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -40,37 +40,12 @@ export function run(
   });
 }
 
-/** A source file whose `dist/` output is missing or older than it, if any. */
-async function staleSource(): Promise<string | undefined> {
-  const src = join(ROOT, 'src');
-  for (const entry of await readdir(src, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.name.endsWith('.d.ts')) continue;
-    const file = join(entry.parentPath, entry.name);
-    const built = join(ROOT, 'dist', relative(src, file)).replace(/\.ts$/, '.js');
-    const [source, output] = await Promise.all([mtime(file), mtime(built)]);
-    if (output < source) return relative(ROOT, file);
-  }
-  return undefined;
-}
-
-async function mtime(path: string): Promise<number> {
-  return stat(path).then(
-    (s) => s.mtimeMs,
-    () => 0,
-  );
-}
-
 /**
  * Checks that `dist/` holds the current sources: the apps import the built package, so an old
  * `dist/` is an error that says to build, never a silent test of old code.
  */
 export async function builtDist(): Promise<void> {
-  const stale = await staleSource();
-  if (stale) {
-    throw new Error(
-      `dist/ is older than ${stale} (or lacks it): run \`npm run build\` first; the framework examples import the built package`,
-    );
-  }
+  assertBuiltDist('the framework examples suite');
 }
 
 let isolated: boolean | undefined;

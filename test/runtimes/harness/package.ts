@@ -4,12 +4,12 @@
  * what ships, so a `dist/` older than `src/` is an error that says to build, never a silent
  * test of old code.
  */
-import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile, type Platform, type Plugin } from 'esbuild';
+import { assertBuiltDist } from '../../harness/built-dist.js';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -20,33 +20,8 @@ export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export function packageDir(): string {
   const other = process.env.OAUTH2_SESSION_PACKAGE_DIR;
   if (other) return other;
-  const stale = staleSource();
-  if (stale) {
-    throw new Error(
-      `dist/ is older than ${stale} (or lacks it): run \`npm run build\` first; the runtime suite tests the built package`,
-    );
-  }
+  assertBuiltDist('the runtime suite');
   return repoRoot;
-}
-
-/** A source file whose `dist/` output is missing or older, if any. */
-function staleSource(): string | undefined {
-  const src = join(repoRoot, 'src');
-  for (const file of sourceFiles(src)) {
-    const built = join(repoRoot, 'dist', relative(src, file)).replace(/\.ts$/, '.js');
-    if (!existsSync(built) || statSync(built).mtimeMs < statSync(file).mtimeMs) {
-      return relative(repoRoot, file);
-    }
-  }
-  return undefined;
-}
-
-function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return sourceFiles(path);
-    return entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts') ? [path] : [];
-  });
 }
 
 /** A scratch folder where `oauth2-session` resolves to the package under test. */
