@@ -74,6 +74,8 @@ export default {
     'src/web/return-path.ts',
     'src/web/sealed-cookie.ts',
     'src/web/login-transaction.ts',
+    'src/web/cookie-codec.ts',
+    'src/web/seal-crypto.ts',
     'src/oidc/id-token.ts',
   ],
   thresholds: { high: 95, low: 90, break: 90 },

@@ -57,11 +57,15 @@ const SAME_SITE = Object.freeze({ lax: 'Lax', strict: 'Strict', none: 'None' });
 export function parseCookieHeader(header: string): Map<string, string> {
   const cookies = new Map<string, string>();
   let start = 0;
+  // Stryker disable next-line EqualityOperator: at `start === header.length` the `=` search
+  // from there finds none and the loop ends all the same.
   while (start < header.length) {
     const eq = header.indexOf('=', start);
     if (eq === -1) break;
     const semicolon = header.indexOf(';', start);
     const end = semicolon === -1 ? header.length : semicolon;
+    // Stryker disable next-line EqualityOperator: `eq === end` cannot happen (one index holds
+    // `=`, the other `;` or the header's end), so `>=` reads the same.
     if (eq > end) {
       // Pairs without `=` up to the next `=`: resume at the pair that holds it.
       start = header.lastIndexOf(';', eq) + 1;
@@ -78,7 +82,11 @@ export function parseCookieHeader(header: string): Map<string, string> {
 function trimWhitespace(text: string, start: number, end: number): string {
   let from = start;
   let to = end;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: the callers' `end` is an
+  // `=`, a `;` or the header's end, never whitespace, so the scan stops there without the bound.
   while (from < to && isWhitespace(text.charCodeAt(from))) from++;
+  // Stryker disable next-line ConditionalExpression,EqualityOperator: likewise the character
+  // before the callers' `start` is a `;`, an `=` or before the header, never whitespace.
   while (to > from && isWhitespace(text.charCodeAt(to - 1))) to--;
   return text.slice(from, to);
 }

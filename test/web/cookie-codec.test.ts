@@ -136,6 +136,17 @@ describe('serializeSetCookie', () => {
     expect(serializeSetCookie({ name: 'a', value: '' })).toBe('a=');
   });
 
+  it('writes a path of any length within path-value, and refuses an empty one', () => {
+    expect(serializeSetCookie({ name: 'a', value: 'v', path: '/app/callback' })).toBe(
+      'a=v; Path=/app/callback',
+    );
+    expect(serializeSetCookie({ name: 'a', value: 'v', path: '/a b~' })).toBe('a=v; Path=/a b~');
+    expect(() => serializeSetCookie({ name: 'a', value: 'v', path: '' })).toThrow(/cookie path/);
+    expect(() => serializeSetCookie({ name: 'a', value: 'v', path: '/a\x7f' })).toThrow(
+      /cookie path/,
+    );
+  });
+
   it.each([
     ['a name that is not a token', { name: 'a b', value: 'v' }, 'cookie name'],
     ['an empty name', { name: '', value: 'v' }, 'cookie name'],
