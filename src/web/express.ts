@@ -96,8 +96,14 @@ function headerFields(response: Response): Record<string, string | string[]> {
 /** What of a body could be read without waiting for its producer. */
 interface ReadyPart {
   chunks: Uint8Array[];
-  /** The read still waiting on the producer; none when the chunks are the whole body. */
-  next?: Promise<ReadableStreamReadResult<Uint8Array>> | undefined;
+  /** The rest, still being produced: the body's reader and its read under way; none when the
+   * chunks are the whole body. */
+  rest?: RestOfBody | undefined;
+}
+
+interface RestOfBody {
+  reader: ReadableStreamDefaultReader<Uint8Array>;
+  next: Promise<ReadableStreamReadResult<Uint8Array>>;
 }
 
 /**
@@ -113,8 +119,10 @@ const WHOLE_BODY_BYTES = 64 * 1024;
  * events, a long download): the part read so far is answered, and the rest streams. So does
  * the rest of a body past {@link WHOLE_BODY_BYTES}.
  */
-async function readReady(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<ReadyPart> {
+async function readReady(body: ReadableStream<Uint8Array> | null): Promise<ReadyPart> {
   const chunks: Uint8Array[] = [];
+  if (!body) return { chunks };
+  const reader = body.getReader();
   let bytes = 0;
   let turned = false;
   let turn: ReturnType<typeof setImmediate> | undefined;
@@ -129,11 +137,11 @@ async function readReady(reader: ReadableStreamDefaultReader<Uint8Array>): Promi
       const read = reader.read();
       const next = turned ? undefined : await Promise.race([read, nextTurn]);
       // Still waiting: the streaming writer takes the read over.
-      if (next === undefined) return { chunks, next: read };
+      if (next === undefined) return { chunks, rest: { reader, next: read } };
       if (next.done) return { chunks };
       chunks.push(bytesOf(next.value));
       bytes += next.value.byteLength;
-      if (bytes > WHOLE_BODY_BYTES) return { chunks, next: reader.read() };
+      if (bytes > WHOLE_BODY_BYTES) return { chunks, rest: { reader, next: reader.read() } };
     }
   } finally {
     clearImmediate(turn);
@@ -177,15 +185,11 @@ function drained(res: ExpressResponse): Promise<void> {
  * that fails after the head went out ends the connection, so the visitor never takes a cut
  * body for a whole one.
  */
-async function streamRest(
-  res: ExpressResponse,
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  first: Promise<ReadableStreamReadResult<Uint8Array>>,
-): Promise<void> {
+async function streamRest(res: ExpressResponse, { reader, next }: RestOfBody): Promise<void> {
   const gone = () => void reader.cancel().catch(() => {});
   res.once('close', gone);
   try {
-    let read = first;
+    let read = next;
     for (;;) {
       const { done, value } = await read;
       if (done) break;
@@ -210,16 +214,8 @@ async function streamRest(
  */
 export async function sendWebResponse(res: ExpressResponse, response: Response): Promise<void> {
   const fields = headerFields(response);
-  if (!response.body) {
-    if (fields['content-length'] === undefined && !BODILESS.has(response.status))
-      fields['content-length'] = '0';
-    res.writeHead(response.status, fields);
-    res.end();
-    return;
-  }
-  const reader = response.body.getReader();
-  const ready = await readReady(reader);
-  if (!ready.next) {
+  const ready = await readReady(response.body);
+  if (!ready.rest) {
     const body = ready.chunks.length > 0 ? joined(ready.chunks) : undefined;
     // Framed by its length, as Node frames a whole body it is given at once (never chunked).
     if (fields['content-length'] === undefined && !BODILESS.has(response.status))
@@ -230,7 +226,7 @@ export async function sendWebResponse(res: ExpressResponse, response: Response):
   }
   res.writeHead(response.status, fields);
   for (const chunk of ready.chunks) res.write(chunk);
-  await streamRest(res, reader, ready.next);
+  await streamRest(res, ready.rest);
 }
 
 /**
