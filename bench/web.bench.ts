@@ -190,27 +190,26 @@ function rows(contenders: Contender[]): BenchRow[] {
     out.push(atLeast('logins/s Express / floor', ratio(express.logins, floor.logins), 0.8));
     out.push(atLeast('/profile req/s Express / floor', ratio(express.profile, floor.profile), 0.8));
   }
-  if (expressFloor && floor) {
-    const logins = ratio(expressFloor.logins, floor.logins).toFixed(2);
-    const profile = ratio(expressFloor.profile, floor.profile).toFixed(2);
-    out.push(info('context: Express floor / floor', `logins ${logins}, /profile ${profile}`));
-  }
-  if (express && expressFloor) {
-    const logins = ratio(express.logins, expressFloor.logins).toFixed(2);
-    const profile = ratio(express.profile, expressFloor.profile).toFixed(2);
-    out.push(info('context: Express app / Express floor', `logins ${logins}, /profile ${profile}`));
-  }
-  for (const [a, b, label] of [
-    [express, floor, 'Express / floor'],
-    [express, expressFloor, 'Express / Express floor'],
-    [hono, floor, 'Hono / floor'],
-    [express, peer, 'Express / peer'],
-  ] as const) {
-    if (!a || !b) continue;
-    const logins = cpuRatio(a, b, 'logins').toFixed(2);
-    const profile = cpuRatio(a, b, 'profile').toFixed(2);
-    out.push(info(`CPU-per-op ratio ${label}`, `logins ${logins}, /profile ${profile}`));
-  }
+  /** A row of both ratios of `a` to `b`, throughput or CPU per operation, when both ran. */
+  const both = (
+    label: string,
+    a?: Contender,
+    b?: Contender,
+    kind: 'throughput' | 'cpu' = 'throughput',
+  ) => {
+    if (!a || !b) return;
+    const [logins, profile] =
+      kind === 'cpu'
+        ? [cpuRatio(a, b, 'logins'), cpuRatio(a, b, 'profile')]
+        : [ratio(a.logins, b.logins), ratio(a.profile, b.profile)];
+    out.push(info(label, `logins ${logins.toFixed(2)}, /profile ${profile.toFixed(2)}`));
+  };
+  both('context: Express floor / floor', expressFloor, floor);
+  both('context: Express app / Express floor', express, expressFloor);
+  both('CPU-per-op ratio Express / floor', express, floor, 'cpu');
+  both('CPU-per-op ratio Express / Express floor', express, expressFloor, 'cpu');
+  both('CPU-per-op ratio Hono / floor', hono, floor, 'cpu');
+  both('CPU-per-op ratio Express / peer', express, peer, 'cpu');
   if (hono && floor) {
     out.push(atLeast('logins/s Hono / floor', ratio(hono.logins, floor.logins), 0.9));
     out.push(info('/profile req/s Hono / floor', ratio(hono.profile, floor.profile).toFixed(2)));
